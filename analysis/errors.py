@@ -1,0 +1,22 @@
+"""Exception hierarchy: every error Quellenlage raises derives from :class:`QuellenlageError`.
+
+Messages say *where* (file, line, entry), *what* went wrong and *what is allowed*.
+"""
+
+from __future__ import annotations
+
+
+class QuellenlageError(Exception):
+    """Base class of all Quellenlage errors."""
+
+
+class CorpusError(QuellenlageError):
+    """A corpus cannot be read at all (missing path, unknown format, nothing analysable)."""
+
+
+class LexiconError(QuellenlageError):
+    """A lexicon file is malformed; the message names file, entry and the allowed values."""
+
+
+class PipelineError(QuellenlageError):
+    """The NLP pipeline cannot be built (e.g. an unknown spaCy model name)."""

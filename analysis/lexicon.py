@@ -1,0 +1,585 @@
+"""Lexicons: validated TOML files compiled into one spaCy ``span_ruler`` per lexicon.
+
+The schema is documented in ``lexicons/README.md``. In short::
+
+    [lexicon]                      # required table
+    name = "war_naming"            # = file stem = doc.spans key
+    version = "1.0.0"              # semantic version X.Y.Z
+    description = "..."
+    poles = ["aggression", "euphemism"]   # optional two-pole dimension: index = (right - left) / (right + left)
+    default_match = "lemma"        # optional, default "lemma"
+
+    [categories.aggression]        # one table per category
+    description = "..."
+    example = "..."                # optional
+
+    [[entry]]
+    id = "spezialoperation"        # unique in the file, [a-z0-9_]
+    category = "euphemism"
+    terms = ["militärische Spezialoperation", "Spezialoperation"]
+    match = "lemma"                # orth | lower | lemma | prefix
+    exclude = ["..."]              # optional phrases; a match overlapping one of them is dropped
+    source = "..."                 # required: where the entry comes from
+    note = "..."                   # optional
+
+Match modes (per term token; a term of several words matches a sequence of tokens):
+
+* ``orth``  exact, case-sensitive token text;
+* ``lower`` token text, case-insensitive;
+* ``lemma`` token lemma, case-insensitive (inflection: "der militärischen Spezialoperation"),
+  compiled to ``NORM`` equality (the pipeline sets ``token.norm_`` to the lower-cased lemma);
+  a hyphenated term also matches its closed spelling ("Ukraine-Konflikt" → "Ukrainekonflikt");
+* ``prefix`` token text starts with the term token, case-insensitive; hyphens optional
+  (compounds and inflected names: "Selenskyj" → "Selenskyjs", "Selenskyj-Regierung").
+
+A term token ``*`` matches any single token ("von * angegriffene Ukraine").
+Within one lexicon overlapping matches are resolved to the longest (then the first) span.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans, registry
+
+from .errors import LexiconError
+
+log = logging.getLogger(__name__)
+
+MATCH_MODES = ("orth", "lower", "lemma", "prefix")
+WILDCARD = "*"
+#: Span label used internally for exclusion phrases; never appears in doc.spans.
+EXCLUDE_LABEL = "__exclude__"
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+LEXICON_KEYS = {"name", "version", "description", "poles", "default_match", "language", "sources"}
+CATEGORY_KEYS = {"description", "example"}
+ENTRY_KEYS = {"id", "category", "terms", "match", "exclude", "source", "note"}
+TOP_KEYS = {"lexicon", "categories", "entry"}
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    description: str
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    category: str
+    terms: tuple[str, ...]
+    match: str
+    source: str
+    exclude: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    name: str
+    version: str
+    description: str
+    categories: dict[str, Category]
+    entries: tuple[Entry, ...]
+    poles: tuple[str, str] | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def category_names(self) -> list[str]:
+        return list(self.categories)
+
+    @property
+    def spans_key(self) -> str:
+        return self.name
+
+    def info(self) -> dict:
+        """Plain-data description used by the report and ``run.json``."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "poles": list(self.poles) if self.poles else None,
+            "categories": {c.name: c.description for c in self.categories.values()},
+            "n_entries": len(self.entries),
+            "n_terms": sum(len(e.terms) for e in self.entries),
+            "path": str(self.path) if self.path else "",
+        }
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Problems:
+    """Collects every problem of one file so the user sees them all in one message."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.items: list[str] = []
+
+    def add(self, where: str, what: str) -> None:
+        self.items.append(f"{where}: {what}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            lines = "\n  ".join(self.items)
+            raise LexiconError(f"lexicon {self.path} is invalid:\n  {lines}")
+
+
+def _check_keys(problems: _Problems, where: str, table: dict, allowed: set[str]) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        problems.add(where, f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _string(problems: _Problems, where: str, table: dict, key: str, *, required: bool) -> str:
+    value = table.get(key)
+    if value is None:
+        if required:
+            problems.add(where, f"missing required key {key!r} (a non-empty string)")
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        problems.add(where, f"{key!r} must be a non-empty string, got {value!r}")
+        return ""
+    return value
+
+
+def _string_list(problems: _Problems, where: str, table: dict, key: str, *, required: bool) -> tuple[str, ...]:
+    value = table.get(key)
+    if value is None:
+        if required:
+            problems.add(where, f"missing required key {key!r} (a list of strings)")
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.add(where, f"{key!r} must be a list of non-empty strings, got {value!r}")
+        return ()
+    if required and not value:
+        problems.add(where, f"{key!r} must not be empty")
+    return tuple(" ".join(v.split()) for v in value)
+
+
+def parse_lexicon(data: dict, path: Path) -> Lexicon:
+    """Validate parsed TOML ``data`` of the file ``path``; raise one LexiconError listing all problems."""
+    problems = _Problems(path)
+    _check_keys(problems, "top level", data, TOP_KEYS)
+    head = data.get("lexicon")
+    if not isinstance(head, dict):
+        problems.add("[lexicon]", "missing table [lexicon] with name, version, description")
+        problems.raise_if_any()
+    _check_keys(problems, "[lexicon]", head, LEXICON_KEYS)
+    name = _string(problems, "[lexicon]", head, "name", required=True)
+    if name and name != path.stem:
+        problems.add("[lexicon]", f"name {name!r} must equal the file name stem {path.stem!r}")
+    if name and not _NAME_RE.match(name):
+        problems.add("[lexicon]", f"name {name!r} must match [a-z][a-z0-9_]* (it becomes a column prefix)")
+    version = _string(problems, "[lexicon]", head, "version", required=True)
+    if version and not _VERSION_RE.match(version):
+        problems.add("[lexicon]", f"version {version!r} must be a semantic version X.Y.Z, e.g. '1.0.0'")
+    description = _string(problems, "[lexicon]", head, "description", required=True)
+    default_match = head.get("default_match", "lemma")
+    if default_match not in MATCH_MODES:
+        problems.add("[lexicon]", f"default_match {default_match!r} is not allowed; allowed: {', '.join(MATCH_MODES)}")
+        default_match = "lemma"
+
+    categories: dict[str, Category] = {}
+    cat_tables = data.get("categories")
+    if not isinstance(cat_tables, dict) or not cat_tables:
+        problems.add("[categories]", "missing: declare each category as a table [categories.<name>] with a description")
+        cat_tables = {}
+    for cname, ctable in cat_tables.items():
+        where = f"[categories.{cname}]"
+        if not _NAME_RE.match(cname):
+            problems.add(where, "category names must match [a-z][a-z0-9_]*")
+        if not isinstance(ctable, dict):
+            problems.add(where, "must be a table with 'description' (and optional 'example')")
+            continue
+        _check_keys(problems, where, ctable, CATEGORY_KEYS)
+        categories[cname] = Category(
+            cname,
+            _string(problems, where, ctable, "description", required=True),
+            _string(problems, where, ctable, "example", required=False),
+        )
+
+    poles = head.get("poles")
+    if poles is not None:
+        if (
+            not isinstance(poles, list)
+            or len(poles) != 2
+            or not all(isinstance(p, str) for p in poles)
+            or poles[0] == poles[1]
+        ):
+            problems.add("[lexicon]", f"poles must be a list of two different category names [left, right], got {poles!r}")
+            poles = None
+        else:
+            for p in poles:
+                if p not in categories:
+                    problems.add("[lexicon]", f"pole {p!r} is not a declared category; declared: {', '.join(categories) or 'none'}")
+            poles = tuple(poles)
+
+    entries: list[Entry] = []
+    seen_ids: dict[str, int] = {}
+    raw_entries = data.get("entry", [])
+    if not isinstance(raw_entries, list) or not raw_entries:
+        problems.add("[[entry]]", "a lexicon needs at least one [[entry]] table")
+        raw_entries = []
+    for number, raw in enumerate(raw_entries, start=1):
+        eid = raw.get("id") if isinstance(raw, dict) else None
+        where = f"entry {number}" + (f" (id {eid!r})" if isinstance(eid, str) else "")
+        if not isinstance(raw, dict):
+            problems.add(where, "must be a table")
+            continue
+        _check_keys(problems, where, raw, ENTRY_KEYS)
+        eid = _string(problems, where, raw, "id", required=True)
+        if eid and not _NAME_RE.match(eid):
+            problems.add(where, f"id {eid!r} must match [a-z][a-z0-9_]*")
+        if eid in seen_ids:
+            problems.add(where, f"id {eid!r} is already used by entry {seen_ids[eid]}; ids must be unique")
+        seen_ids.setdefault(eid, number)
+        category = _string(problems, where, raw, "category", required=True)
+        if category and category not in categories:
+            problems.add(where, f"category {category!r} is not declared; declared: {', '.join(categories) or 'none'}")
+        match = raw.get("match", default_match)
+        if match not in MATCH_MODES:
+            problems.add(where, f"match {match!r} is not allowed; allowed: {', '.join(MATCH_MODES)}")
+        terms = _string_list(problems, where, raw, "terms", required=True)
+        for term in terms:
+            if term.split() == [WILDCARD] * len(term.split()):
+                problems.add(where, f"term {term!r} consists only of wildcards and would match every token")
+        exclude = _string_list(problems, where, raw, "exclude", required=False)
+        source = _string(problems, where, raw, "source", required=True)
+        note = _string(problems, where, raw, "note", required=False)
+        entries.append(Entry(eid, category, terms, match, source, exclude, note))
+
+    problems.raise_if_any()
+    return Lexicon(name, version, description, categories, tuple(entries), poles, path)
+
+
+def load_lexicon(path: str | Path) -> Lexicon:
+    """Read and validate one lexicon file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LexiconError(f"lexicon {path} cannot be read: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"lexicon {path} is not UTF-8 (byte offset {exc.start}); save it as UTF-8") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"lexicon {path} is not valid TOML: {exc}") from exc
+    import unicodedata
+
+    data = _nfc(data, unicodedata)
+    return parse_lexicon(data, path)
+
+
+def _nfc(value, unicodedata):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v, unicodedata) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc(v, unicodedata) for k, v in value.items()}
+    return value
+
+
+def default_lexicon_dir() -> Path:
+    """The shipped ``lexicons/`` folder (next to the package in a checkout, or installed data)."""
+    import sys
+
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "lexicons", Path(sys.prefix) / "share" / "quellenlage" / "lexicons"):
+        if candidate.is_dir():
+            return candidate
+    raise LexiconError(f"shipped lexicon folder not found next to {here}; pass --lexicons DIR")
+
+
+@dataclass
+class LexiconSet:
+    """Lexicons loaded from one or more folders, plus the files that were refused."""
+
+    lexicons: list[Lexicon]
+    refused: list[tuple[Path, str]]
+
+    def __iter__(self):
+        return iter(self.lexicons)
+
+    def __len__(self) -> int:
+        return len(self.lexicons)
+
+    def by_name(self, name: str) -> Lexicon:
+        for lex in self.lexicons:
+            if lex.name == name:
+                return lex
+        raise LexiconError(f"no lexicon named {name!r}; loaded: {', '.join(l.name for l in self.lexicons) or 'none'}")
+
+
+def load_lexicons(dirs: Sequence[str | Path] | None = None) -> LexiconSet:
+    """Load every ``*.toml`` of the given folders (or files); later folders override earlier by name.
+
+    A broken file is refused with its message (kept in ``refused``) and the rest still load.
+    """
+    paths: list[Path] = []
+    for d in dirs or [default_lexicon_dir()]:
+        d = Path(d)
+        if d.is_file():
+            paths.append(d)
+        elif d.is_dir():
+            paths.extend(sorted(d.glob("*.toml")))
+        else:
+            raise LexiconError(f"lexicon folder {d} does not exist; give a folder of *.toml files or one .toml file")
+    by_name: dict[str, Lexicon] = {}
+    refused: list[tuple[Path, str]] = []
+    for path in paths:
+        try:
+            lex = load_lexicon(path)
+        except LexiconError as exc:
+            log.error("%s", exc)
+            refused.append((path, str(exc)))
+            continue
+        if lex.name in by_name:
+            log.info("lexicon %s from %s overrides %s", lex.name, path, by_name[lex.name].path)
+        by_name[lex.name] = lex
+    return LexiconSet(list(by_name.values()), refused)
+
+
+# --------------------------------------------------------------------------- compiling
+
+
+def _closed_compound(word: str) -> str | None:
+    """'Ukraine-Konflikt' → 'Ukrainekonflikt' (German closed spelling of a hyphenated compound)."""
+    if "-" not in word.strip("-"):
+        return None
+    head, *rest = word.split("-")
+    return head + "".join(r.lower() for r in rest)
+
+
+def _lemma_norms(text: str, lemmas: Iterable[str]) -> list[str]:
+    """Lower-cased forms a ``lemma`` term token may take as ``token.norm_`` (lower-cased lemma)."""
+    forms = {text.lower(), *(l.lower() for l in lemmas if l)}
+    for form in list(forms):
+        closed = _closed_compound(form)
+        if closed:
+            forms.add(closed.lower())
+    return sorted(forms)
+
+
+#: Above this many variant combinations a lemma term is compiled with ``IN`` sets instead of
+#: one pattern per combination.
+MAX_EXPANSIONS = 32
+
+
+def _term_patterns(mode: str, tokens: list[tuple[str, set[str]]]) -> list[list[dict]]:
+    """Token patterns for one term: ``tokens`` are (text, lemmas) pairs."""
+    if mode == "orth":
+        return [[{} if t == WILDCARD else {"ORTH": t} for t, _ in tokens]]
+    if mode == "lower":
+        return [[{} if t == WILDCARD else {"LOWER": t.lower()} for t, _ in tokens]]
+    if mode == "prefix":
+        return [[{} if t == WILDCARD else {"LOWER": {"REGEX": "^" + _prefix_regex(t)}} for t, _ in tokens]]
+    if mode == "lemma":
+        options = [[None] if t == WILDCARD else _lemma_norms(t, lemmas) for t, lemmas in tokens]
+        n_combinations = 1
+        for opt in options:
+            n_combinations *= len(opt)
+        if n_combinations <= MAX_EXPANSIONS:
+            return [
+                [{} if norm is None else {"NORM": norm} for norm in combo]
+                for combo in itertools.product(*options)
+            ]
+        return [[{} if opt == [None] else {"NORM": {"IN": opt}} for opt in options]]
+    raise LexiconError(f"unknown match mode {mode!r}; allowed: {', '.join(MATCH_MODES)}")
+
+
+def _prefix_regex(text: str) -> str:
+    """Regex body for a prefix term token: case-insensitive via LOWER, hyphens optional."""
+    return re.escape(text.lower()).replace(r"\-", "-?")
+
+
+def _capitalised(text: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in text.split())
+
+
+def _norm_sequences(nlp: Language, term: str) -> list[tuple[str, ...]]:
+    """The NORM sequences (lower-cased lemmas) under which a ``lemma`` term matches.
+
+    Each word may take the lemma of its spelling as written and capitalised (sentence-initial
+    "Militärische Spezialoperation" lemmatises differently). In multi-word terms, words before the
+    last may also take the lemma of their lower-case form ("Kalter Krieg" → "kalt", as in "im
+    Kalten Krieg"); the last word keeps its case, which for nouns is part of the lemma
+    ("Krieg" lower-cased would become the verb "kriegen"). Hyphenated compounds also match closed
+    up ("Ukraine-Konflikt" → "Ukrainekonflikt").
+    """
+    spellings = [term]
+    if any(_closed_compound(w) for w in term.split()):
+        spellings.append(" ".join(_closed_compound(w) or w for w in term.split()))
+    sequences: set[tuple[str, ...]] = set()
+    for spelling in spellings:
+        variants = [spelling, _capitalised(spelling), spelling.lower()]
+        docs = [[t for t in d if not t.is_space] for d in nlp.pipe(variants)]
+        n = len(docs[0])
+        options: list[set[str]] = []
+        for i in range(n):
+            opts = {docs[0][i].norm_}
+            if len(docs[1]) == n:
+                opts.add(docs[1][i].norm_)
+            if n > 1 and i < n - 1 and len(docs[2]) == n:
+                opts.add(docs[2][i].norm_)
+            options.append(opts)
+        for combo in itertools.islice(itertools.product(*(sorted(o) for o in options)), MAX_EXPANSIONS):
+            sequences.add(combo)
+    return sorted(sequences)
+
+
+@dataclass(frozen=True)
+class CompiledLexicon:
+    """What one lexicon compiles to: span_ruler token patterns and NORM phrase sequences."""
+
+    token_patterns: list[dict]
+    phrases: list[tuple[str, str, tuple[str, ...]]]  # (label, entry id, norms)
+
+
+def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
+    """Turn a lexicon into span_ruler patterns (label = category, id = entry id).
+
+    * ``lemma`` terms become phrase patterns on ``NORM`` (the lower-cased lemma, set by the
+      ``quellenlage_lemma_norm`` component); spaCy's PhraseMatcher costs the same whatever the
+      number of terms. Terms are analysed by the same pipeline as the articles (:func:`_norm_sequences`).
+    * ``lemma`` terms with a wildcard, and ``orth``/``lower``/``prefix`` terms, become token
+      patterns; single-word ``prefix`` terms of one entry share one regular expression.
+    """
+    jobs: list[tuple[Entry, str, str]] = []
+    for entry in lexicon.entries:
+        for term in entry.terms:
+            jobs.append((entry, entry.category, term))
+        for term in entry.exclude:
+            jobs.append((entry, EXCLUDE_LABEL, term))
+    patterns: list[dict] = []
+    phrases: list[tuple[str, str, tuple[str, ...]]] = []
+    token_jobs = []
+    for entry, label, term in jobs:
+        if entry.match == "lemma" and WILDCARD not in term.split():
+            for norms in _norm_sequences(nlp, term):
+                phrases.append((label, entry.id, norms))
+        else:
+            token_jobs.append((entry, label, term))
+    # The wildcard is replaced by a placeholder word so the tokenizer keeps it as one token.
+    placeholder = "Wildcardplatzhalter"
+    texts = [term.replace(WILDCARD, placeholder) for _, _, term in token_jobs]
+    docs = list(nlp.pipe(texts))
+    lower_docs = list(nlp.pipe(t.lower() for t in texts))
+    single_prefixes: dict[tuple[str, str], list[str]] = {}
+    for (entry, label, _term), doc, lower in zip(token_jobs, docs, lower_docs):
+        tokens = [t for t in doc if not t.is_space]
+        lower_tokens = [t for t in lower if not t.is_space]
+        aligned = len(lower_tokens) == len(tokens)
+        pairs = []
+        for i, tok in enumerate(tokens):
+            text = WILDCARD if tok.text == placeholder else tok.text
+            lemmas = {tok.lemma_ or tok.text}
+            if aligned and lower_tokens[i].lemma_:
+                lemmas.add(lower_tokens[i].lemma_)
+            pairs.append((text, lemmas))
+        if entry.match == "prefix" and len(pairs) == 1 and pairs[0][0] != WILDCARD:
+            single_prefixes.setdefault((entry.id, label), []).append(_prefix_regex(pairs[0][0]))
+            continue
+        for pattern in _term_patterns(entry.match, pairs):
+            patterns.append({"label": label, "pattern": pattern, "id": entry.id})
+    for (entry_id, label), bodies in single_prefixes.items():
+        regex = "^(?:" + "|".join(sorted(set(bodies), key=lambda b: (-len(b), b))) + ")"
+        patterns.append({"label": label, "pattern": [{"LOWER": {"REGEX": regex}}], "id": entry_id})
+    return CompiledLexicon(patterns, phrases)
+
+
+@registry.misc("quellenlage.resolve_lexicon_spans.v1")
+def make_lexicon_spans_filter():
+    """Span filter for a lexicon's span_ruler: apply exclusions, then keep the longest match."""
+    return resolve_lexicon_spans
+
+
+def resolve_lexicon_spans(existing: Iterable[Span], matches: Iterable[Span]) -> list[Span]:
+    matches = list(matches)
+    excluded = [s for s in matches if s.label_ == EXCLUDE_LABEL]
+    kept = [
+        s
+        for s in matches
+        if s.label_ != EXCLUDE_LABEL
+        and not any(e.id_ == s.id_ and e.start < s.end and s.start < e.end for e in excluded)
+    ]
+    return filter_spans(kept)
+
+
+def ruler_name(lexicon: Lexicon) -> str:
+    return f"lexicon:{lexicon.name}"
+
+
+def add_lexicon_rulers(nlp: Language, lexicons: Iterable[Lexicon]) -> Language:
+    """Add one span_ruler per lexicon writing to ``doc.spans[<lexicon name>]``."""
+    lexicons = list(lexicons)
+    existing_rulers = [n for n in nlp.pipe_names if n.startswith("lexicon:")]
+    # Compile with the base pipeline only (no rulers), so terms are analysed like text.
+    with nlp.select_pipes(disable=existing_rulers):
+        compiled = [(lex, compile_patterns(lex, nlp)) for lex in lexicons]
+    for lex, compiled_lex in compiled:
+        name = ruler_name(lex)
+        if name in nlp.pipe_names:
+            nlp.remove_pipe(name)
+        ruler = nlp.add_pipe(
+            "span_ruler",
+            name=name,
+            config={
+                "spans_key": lex.spans_key,
+                "spans_filter": {"@misc": "quellenlage.resolve_lexicon_spans.v1"},
+                "phrase_matcher_attr": "NORM",
+                "validate": True,
+                "overwrite": True,
+            },
+        )
+        _add_to_ruler(ruler, compiled_lex)
+    return nlp
+
+
+def _add_to_ruler(ruler, compiled: CompiledLexicon) -> None:
+    """Token patterns via ``add_patterns``; NORM phrases as pre-built Docs on the ruler's PhraseMatcher.
+
+    Each (label, id) is registered once through ``add_patterns`` (a token pattern of its first
+    NORM sequence), so the span_ruler maps matches back to label and id; the further sequences are
+    added to ``ruler.phrase_matcher`` under the same key. Rulers are rebuilt from the TOML files on
+    every run and never serialised, so nothing is lost by bypassing ``add_patterns`` for them.
+    """
+    ruler.add_patterns(compiled.token_patterns)
+    registered: set[tuple[str, str]] = set()
+    vocab = ruler.nlp.vocab
+    for label, entry_id, norms in compiled.phrases:
+        if (label, entry_id) not in registered:
+            ruler.add_patterns([{"label": label, "id": entry_id, "pattern": [{"NORM": n} for n in norms]}])
+            registered.add((label, entry_id))
+            continue
+        doc = Doc(vocab, words=list(norms))
+        for token, norm in zip(doc, norms):
+            token.norm_ = norm
+        ruler.phrase_matcher.add(repr((label, entry_id)), [doc])
+
+
+def term_self_check(nlp: Language, lexicon: Lexicon) -> list[str]:
+    """Terms that do not match their own text with the current pipeline (can never match as written)."""
+    problems = []
+    texts = [term.replace(WILDCARD, "Irgendwer") for entry in lexicon.entries for term in entry.terms]
+    owners = [(entry, term) for entry in lexicon.entries for term in entry.terms]
+    for (entry, term), doc in zip(owners, nlp.pipe(texts)):
+        spans = doc.spans.get(lexicon.spans_key, [])
+        if not any(s.id_ == entry.id and s.start == 0 and s.end == len(doc) for s in spans):
+            problems.append(f"{lexicon.path or lexicon.name}: entry {entry.id!r}: term {term!r} does not match itself")
+    return problems

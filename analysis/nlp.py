@@ -1,0 +1,208 @@
+"""The spaCy pipeline: a trained German model when installed, otherwise a measured fallback.
+
+Fallback (no ``de_core_news_*`` installed): ``spacy.blank("de")`` + ``quellenlage_lemmatizer``
+(simplemma, cached per word form) + ``sentencizer``. Why simplemma and not spaCy's lookup
+lemmatizer: on the forms that matter for framing lexicons the lookup table leaves
+"Angriffskrieges", "Nato-Staaten", "Kampfhandlungen", "Kremlchefs", "Streitkräfte" unlemmatised
+and maps "Er"/"sie" to "ich"; simplemma gives "Angriffskrieg", "Nato-Staat", "Kampfhandlung",
+"Kremlchef", "Streitkraft", "er", "sie" (measured in ``tests/test_nlp.py`` and
+``benchmarks/lemmatizers.py``). Its speed problem (tens of thousands of words/s uncached) is
+solved by caching lemmas per word form: news vocabulary is Zipfian, so after a few hundred
+articles nearly every lookup is a cache hit.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import PipelineError
+
+log = logging.getLogger(__name__)
+
+#: Trained German pipelines tried, in this order, when ``model="auto"``.
+TRAINED_GERMAN_MODELS = ("de_core_news_lg", "de_core_news_md", "de_core_news_sm", "de_dep_news_trf")
+
+#: Model names that force the fallback pipeline.
+BLANK_MODEL_NAMES = ("blank", "none", "")
+
+
+#: Lemmas are cached per word form; beyond this many distinct forms the cache is cleared.
+LEMMA_CACHE_SIZE = 1_000_000
+
+
+class SimplemmaLemmatizer:
+    """Sets ``token.lemma_`` from simplemma, cached per word form.
+
+    Tokens without letters (punctuation, numbers) keep their text as lemma.
+    """
+
+    def __init__(self, nlp: Language, name: str, lang: str, greedy: bool):
+        self.name = name
+        self.lang = lang
+        self.greedy = greedy
+        self._cache: dict[str, str] = {}
+
+    def lemma(self, form: str) -> str:
+        lemma = self._cache.get(form)
+        if lemma is None:
+            if any(ch.isalpha() for ch in form):
+                import simplemma
+
+                lemma = simplemma.lemmatize(form, lang=self.lang, greedy=self.greedy)
+            else:
+                lemma = form
+            if len(self._cache) >= LEMMA_CACHE_SIZE:
+                self._cache.clear()
+            self._cache[form] = lemma
+        return lemma
+
+    def __call__(self, doc: Doc) -> Doc:
+        cache = self._cache
+        for token in doc:
+            text = token.text
+            lemma = cache.get(text)
+            token.lemma_ = lemma if lemma is not None else self.lemma(text)
+        return doc
+
+
+@Language.factory(
+    "quellenlage_lemmatizer",
+    default_config={"lang": "de", "greedy": True},
+    assigns=["token.lemma"],
+)
+def make_simplemma_lemmatizer(nlp: Language, name: str, lang: str, greedy: bool) -> SimplemmaLemmatizer:
+    return SimplemmaLemmatizer(nlp, name, lang, greedy)
+
+
+class LemmaNorm:
+    """Sets ``token.norm_`` to the lower-cased lemma.
+
+    Lexicon ``lemma`` patterns are compiled to ``NORM`` equality, which spaCy's Matcher checks in
+    C; set-membership (``IN``) or regex predicates run in Python per token and were measured 5-7x
+    slower (``benchmarks/lemmatizers.py``). Runs after every component that reads ``NORM``.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            lemma = token.lemma_
+            token.norm_ = lemma.lower() if lemma else token.lower_
+        return doc
+
+
+@Language.factory("quellenlage_lemma_norm", assigns=["token.norm"], requires=["token.lemma"])
+def make_lemma_norm(nlp: Language, name: str) -> LemmaNorm:
+    return LemmaNorm(name)
+
+
+def installed_german_models() -> list[str]:
+    """Names of installed trained German spaCy pipelines, in preference order."""
+    found = []
+    for name in TRAINED_GERMAN_MODELS:
+        try:
+            importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        found.append(name)
+    return found
+
+
+def blank_german() -> Language:
+    """The fallback pipeline: blank German tokenizer, simplemma lemmatizer, rule sentencizer."""
+    nlp = spacy.blank("de")
+    # No parser: long texts need no extra memory, so the 1M-character guard can be raised.
+    nlp.max_length = 50_000_000
+    nlp.add_pipe("quellenlage_lemmatizer")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("quellenlage_lemma_norm")
+    return nlp
+
+
+def load_base_pipeline(model: str | None = "auto") -> Language:
+    """Load the pipeline that tokenises, lemmatises and splits sentences (no lexicons yet).
+
+    ``model``: ``"auto"`` (a trained German model when one is installed, else the fallback),
+    ``"blank"`` (always the fallback), or the name/path of a spaCy pipeline.
+    """
+    name = (model or "").strip()
+    if name.lower() in BLANK_MODEL_NAMES:
+        return blank_german()
+    if name.lower() == "auto":
+        found = installed_german_models()
+        if not found:
+            log.info("no trained German spaCy model installed; using the fallback pipeline")
+            return blank_german()
+        name = found[0]
+    try:
+        # The NER is not used by any measure; excluding it saves a third of the time.
+        nlp = spacy.load(name, exclude=["ner"])
+    except OSError as exc:
+        installed = ", ".join(installed_german_models()) or "none"
+        raise PipelineError(
+            f"spaCy model {name!r} cannot be loaded ({exc.__class__.__name__}). "
+            f"Installed German models: {installed}. Allowed: 'auto', 'blank', or an installed "
+            f"model name such as de_core_news_md (pip install it; nothing is downloaded at run time)."
+        ) from exc
+    if nlp.lang != "de":
+        raise PipelineError(f"spaCy model {name!r} is for language {nlp.lang!r}; Quellenlage needs a German ('de') model")
+    if not _sets_sentences(nlp):
+        nlp.add_pipe("sentencizer")
+    if not _sets_lemmas(nlp):
+        nlp.add_pipe("quellenlage_lemmatizer", before="sentencizer" if "sentencizer" in nlp.pipe_names else None)
+    nlp.add_pipe("quellenlage_lemma_norm", last=True)
+    return nlp
+
+
+def _sets_sentences(nlp: Language) -> bool:
+    return any(name in nlp.pipe_names for name in ("parser", "senter", "sentencizer"))
+
+
+def _sets_lemmas(nlp: Language) -> bool:
+    analysis = nlp.analyze_pipes(pretty=False)
+    for comp in analysis.get("summary", {}).values():
+        if "token.lemma" in comp.get("assigns", []):
+            return True
+    return "lemmatizer" in nlp.pipe_names or "trainable_lemmatizer" in nlp.pipe_names
+
+
+def describe_pipeline(nlp: Language) -> dict:
+    """What ran: recorded in ``run.json`` so every number can be traced to a pipeline."""
+    meta = nlp.meta or {}
+    info = {
+        "spacy_version": spacy.__version__,
+        "model": f"{meta.get('lang', 'de')}_{meta.get('name', 'pipeline')}",
+        "model_version": meta.get("version", ""),
+        "components": list(nlp.pipe_names),
+        "trained": meta.get("name", "pipeline") != "pipeline",
+    }
+    if "quellenlage_lemmatizer" in nlp.pipe_names:
+        try:
+            info["simplemma_version"] = importlib.metadata.version("simplemma")
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - declared dependency
+            pass
+    info["summary"] = pipeline_summary(info)
+    return info
+
+
+def pipeline_summary(info: dict) -> str:
+    """One line for the report's title page."""
+    comps = [c for c in info["components"] if not c.startswith("lexicon:")]
+    if not info["trained"]:
+        base = "blank German tokenizer"
+    else:
+        base = f"{info['model']} {info['model_version']}".strip()
+    return f"spaCy {info['spacy_version']}: {base} + " + " + ".join(comps)
+
+
+def lemmatize_terms(nlp: Language, texts: Iterable[str], *, exclude: Iterable[str] = ()) -> list[Doc]:
+    """Run the base pipeline (without the components named in ``exclude``) over lexicon terms."""
+    disabled = [name for name in exclude if name in nlp.pipe_names]
+    return list(nlp.pipe(texts, disable=disabled))

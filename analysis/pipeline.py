@@ -1,0 +1,272 @@
+"""Analysis orchestration: corpus → spaCy Docs with lexicon spans → article table, evidence, outlet table.
+
+The per-article step (:func:`analyze_doc`) is a pure function of a processed Doc and the article;
+everything else only decides where it runs and collects its results.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import platform
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import pandas as pd
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import __version__
+from .aggregate import BootstrapSettings, aggregate_outlets, framing_measures
+from .corpus import Article, Corpus, CorpusIssue, read_corpus, write_issues_csv
+from .errors import CorpusError
+from .framing import Evidence, count_sentences, count_tokens, lexicon_columns, measure_framing
+from .lexicon import Lexicon, LexiconSet, add_lexicon_rulers, load_lexicons
+from .nlp import describe_pipeline, load_base_pipeline
+
+log = logging.getLogger(__name__)
+
+ARTICLE_BASE_COLUMNS = ["article_id", "outlet", "date", "title", "url", "n_tokens", "n_sentences"]
+EVIDENCE_COLUMNS = ["article_id", "lexicon", "entry_id", "category", "start_char", "end_char", "text", "left", "right"]
+
+
+@dataclass
+class AnalysisResult:
+    """Everything a run produces, as pandas tables plus run metadata."""
+
+    corpus_name: str
+    articles: pd.DataFrame
+    evidence: pd.DataFrame
+    outlets: pd.DataFrame
+    issues: list[CorpusIssue]
+    lexicons: list[Lexicon]
+    run_info: dict
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
+    refused_lexicons: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def build_pipeline(lexicons: Iterable[Lexicon], model: str | None = "auto") -> Language:
+    """Base pipeline (trained model or fallback) plus one span_ruler per lexicon."""
+    nlp = load_base_pipeline(model)
+    return add_lexicon_rulers(nlp, lexicons)
+
+
+def analyze_doc(doc: Doc, article: Article, lexicons: Sequence[Lexicon]) -> tuple[dict, list[Evidence]]:
+    """The per-article step: one flat row of numbers and the evidence backing its counts."""
+    row = {
+        "article_id": article.id,
+        "outlet": article.outlet,
+        "date": article.date,
+        "title": article.title,
+        "url": article.url,
+        "n_tokens": count_tokens(doc),
+        "n_sentences": count_sentences(doc),
+    }
+    framing_row, evidence = measure_framing(doc, article.id, lexicons)
+    row.update(framing_row)
+    return row, evidence
+
+
+def _resolve_lexicons(lexicons, lexicon_dirs) -> tuple[list[Lexicon], list[tuple[Path, str]]]:
+    if lexicons is not None:
+        if isinstance(lexicons, LexiconSet):
+            return list(lexicons.lexicons), list(lexicons.refused)
+        return list(lexicons), []
+    loaded = load_lexicons(lexicon_dirs)
+    return list(loaded.lexicons), list(loaded.refused)
+
+
+def analyze(
+    corpus: Corpus | str | Path,
+    *,
+    lexicons: Sequence[Lexicon] | LexiconSet | None = None,
+    lexicon_dirs: Sequence[str | Path] | None = None,
+    model: str | None = "auto",
+    bootstrap: BootstrapSettings = BootstrapSettings(),
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 32,
+    nlp: Language | None = None,
+    **read_kwargs,
+) -> AnalysisResult:
+    """Analyse a corpus (a :class:`Corpus` or a path read with :func:`read_corpus`).
+
+    ``progress`` is called with the number of articles finished since the last call.
+    Raises :class:`CorpusError` when no article could be analysed.
+    """
+    started = time.perf_counter()
+    if not isinstance(corpus, Corpus):
+        corpus = read_corpus(corpus, **read_kwargs)
+    lexicon_list, refused = _resolve_lexicons(lexicons, lexicon_dirs)
+    if not corpus.articles:
+        reasons = "; ".join(f"{i.file}:{i.line or '-'} {i.reason}" for i in corpus.rejected[:5])
+        raise CorpusError(
+            f"nothing to analyse in corpus {corpus.name!r}: 0 articles read, {len(corpus.rejected)} rejected"
+            + (f" ({reasons}{' …' if len(corpus.rejected) > 5 else ''})" if reasons else "")
+        )
+    if nlp is None:
+        nlp = build_pipeline(lexicon_list, model)
+    read_seconds = time.perf_counter() - started
+
+    rows: list[dict] = []
+    evidence: list[dict] = []
+    texts: dict[str, str] = {}
+    t0 = time.perf_counter()
+    docs = nlp.pipe((a.text for a in corpus.articles), batch_size=batch_size)
+    for article, doc in zip(corpus.articles, docs):
+        row, ev = analyze_doc(doc, article, lexicon_list)
+        rows.append(row)
+        evidence.extend(e.as_dict() for e in ev)
+        texts[article.id] = article.text
+        if progress:
+            progress(1)
+    analyse_seconds = time.perf_counter() - t0
+
+    columns = ARTICLE_BASE_COLUMNS + lexicon_columns(lexicon_list)
+    articles_df = pd.DataFrame(rows, columns=columns)
+    evidence_df = pd.DataFrame(evidence, columns=EVIDENCE_COLUMNS)
+    outlet_order = sorted(articles_df["outlet"].unique())
+    t1 = time.perf_counter()
+    outlets_df = aggregate_outlets(articles_df, framing_measures(lexicon_list), bootstrap, outlet_order=outlet_order)
+    aggregate_seconds = time.perf_counter() - t1
+
+    dates = sorted(d for d in articles_df["date"] if d)
+    n_words = int(articles_df["n_tokens"].sum())
+    run_info = {
+        "package": "quellenlage",
+        "package_version": __version__,
+        "python": platform.python_version(),
+        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "corpus": corpus.name,
+        "corpus_path": str(getattr(corpus, "path", "") or ""),
+        "pipeline": describe_pipeline(nlp),
+        "lexicon_versions": {lex.name: lex.version for lex in lexicon_list},
+        "lexicons": [lex.info() for lex in lexicon_list],
+        "refused_lexicons": [{"path": str(p), "reason": r} for p, r in refused],
+        "parameters": {"model": model, "batch_size": batch_size, "bootstrap": bootstrap.as_dict()},
+        "bootstrap": bootstrap.as_dict(),
+        "small_sample_threshold": bootstrap.small_sample_threshold,
+        "outlets": outlet_order,
+        "counts": {
+            "articles": len(articles_df),
+            "rejected": len(corpus.rejected),
+            "warnings": len(corpus.issues) - len(corpus.rejected),
+            "evidence": len(evidence_df),
+            "tokens": n_words,
+            "outlets": len(outlet_order),
+        },
+        "n_articles": len(articles_df),
+        "n_rejected": len(corpus.rejected),
+        "n_tokens": n_words,
+        "date_min": dates[0] if dates else "",
+        "date_max": dates[-1] if dates else "",
+        "timing_seconds": {
+            "read_and_load": round(read_seconds, 3),
+            "analyse": round(analyse_seconds, 3),
+            "aggregate": round(aggregate_seconds, 3),
+        },
+        "words_per_second": round(n_words / analyse_seconds, 1) if analyse_seconds > 0 else math.nan,
+    }
+    return AnalysisResult(
+        corpus_name=corpus.name,
+        articles=articles_df,
+        evidence=evidence_df,
+        outlets=outlets_df,
+        issues=list(corpus.issues),
+        lexicons=lexicon_list,
+        run_info=run_info,
+        texts=texts,
+        refused_lexicons=refused,
+    )
+
+
+def _json_default(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def write_outputs(
+    result: AnalysisResult,
+    out_dir: str | Path,
+    *,
+    report: bool = True,
+    texts: bool = True,
+) -> dict[str, Path]:
+    """Write the output contract (see README) into ``out_dir``; return the paths written.
+
+    Files are written under temporary names and renamed at the end, so an interrupted run never
+    leaves a complete-looking but partial output.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # run.json is written last and marks a complete output: remove a stale one first.
+    (out / "run.json").unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    written: dict[str, Path] = {}
+
+    def commit(tmp: Path, final: Path, key: str) -> None:
+        tmp.replace(final)
+        written[key] = final
+
+    tmp = out / ".articles.csv.tmp"
+    result.articles.to_csv(tmp, index=False)
+    commit(tmp, out / "articles.csv", "articles.csv")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:  # pragma: no cover - pyarrow is a declared dependency
+        log.info("pyarrow not installed; articles.parquet not written")
+    else:
+        tmp = out / ".articles.parquet.tmp"
+        result.articles.to_parquet(tmp, index=False)
+        commit(tmp, out / "articles.parquet", "articles.parquet")
+
+    tmp = out / ".outlets.csv.tmp"
+    result.outlets.to_csv(tmp, index=False)
+    commit(tmp, out / "outlets.csv", "outlets.csv")
+
+    tmp = out / ".evidence.jsonl.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
+        for rec in result.evidence.to_dict(orient="records"):
+            fh.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
+    commit(tmp, out / "evidence.jsonl", "evidence.jsonl")
+
+    if texts:
+        tmp = out / ".texts.jsonl.tmp"
+        outlet_of = dict(zip(result.articles["article_id"], result.articles["outlet"]))
+        with tmp.open("w", encoding="utf-8") as fh:
+            for aid, text in result.texts.items():
+                fh.write(json.dumps({"article_id": aid, "outlet": outlet_of.get(aid, ""), "text": text}, ensure_ascii=False) + "\n")
+        commit(tmp, out / "texts.jsonl", "texts.jsonl")
+
+    tmp = out / ".rejected.csv.tmp"
+    write_issues_csv(result.issues, tmp)
+    commit(tmp, out / "rejected.csv", "rejected.csv")
+
+    if report:
+        from .report import write_report
+
+        files = write_report(
+            out,
+            articles=result.articles,
+            outlets=result.outlets,
+            evidence=result.evidence,
+            lexicons=[lex.info() for lex in result.lexicons],
+            run_info=result.run_info,
+        )
+        written["report.pdf"] = files["pdf"]
+        for fig in files["figures"]:
+            written[f"figures/{fig.name}"] = fig
+
+    run_info = dict(result.run_info)
+    run_info["timing_seconds"] = dict(run_info.get("timing_seconds", {}), write=round(time.perf_counter() - t0, 3))
+    run_info["outputs"] = sorted(written) + ["run.json"]
+    tmp = out / ".run.json.tmp"
+    tmp.write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=_json_default) + "\n", encoding="utf-8")
+    commit(tmp, out / "run.json", "run.json")
+    return written

@@ -1,0 +1,41 @@
+"""Shared fixtures. Tests that need ../shared (third-party data) skip with a reason when it is absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = ROOT / "examples" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def shipped_lexicons():
+    from analysis.lexicon import load_lexicons
+
+    loaded = load_lexicons([ROOT / "lexicons"])
+    assert not loaded.refused, loaded.refused
+    return loaded.lexicons
+
+
+@pytest.fixture(scope="session")
+def nlp(shipped_lexicons):
+    """The fallback pipeline with the shipped lexicons (no trained model needed)."""
+    from analysis.pipeline import build_pipeline
+
+    return build_pipeline(shipped_lexicons, "blank")
+
+
+@pytest.fixture
+def shared_dir():
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared not found at {SHARED}: third-party data is not part of the repository")
+    return SHARED
+
+
+def write_lexicon(folder: Path, name: str, body: str) -> Path:
+    path = folder / f"{name}.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
