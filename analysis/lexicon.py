@@ -13,6 +13,12 @@ The schema is documented in ``lexicons/README.md``. In short::
     description = "..."
     example = "..."                # optional
 
+    [context]                      # optional topic context
+    terms = ["Ukrain", "Kreml"]
+    match = "prefix"
+    window = 1                     # sentences on each side, or "article"
+    source = "..."
+
     [[entry]]
     id = "spezialoperation"        # unique in the file, [a-z0-9_]
     category = "euphemism"
@@ -21,6 +27,7 @@ The schema is documented in ``lexicons/README.md``. In short::
     exclude = ["..."]              # optional phrases; a match overlapping one of them is dropped
     source = "..."                 # required: where the entry comes from
     note = "..."                   # optional
+    needs_context = true           # optional: count only near a [context] term
 
 Match modes (per term token; a term of several words matches a sequence of tokens):
 
@@ -38,6 +45,7 @@ Within one lexicon overlapping matches are resolved to the longest (then the fir
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import re
@@ -63,8 +71,11 @@ _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 LEXICON_KEYS = {"name", "version", "description", "poles", "default_match", "language", "sources"}
 CATEGORY_KEYS = {"description", "example"}
-ENTRY_KEYS = {"id", "category", "terms", "match", "exclude", "source", "note"}
-TOP_KEYS = {"lexicon", "categories", "entry"}
+ENTRY_KEYS = {"id", "category", "terms", "match", "exclude", "source", "note", "needs_context"}
+CONTEXT_KEYS = {"terms", "match", "window", "source"}
+TOP_KEYS = {"lexicon", "categories", "context", "entry"}
+#: Span label/id of topic-context terms; never appears in doc.spans.
+CONTEXT_LABEL = "__context__"
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,21 @@ class Entry:
     source: str
     exclude: tuple[str, ...] = ()
     note: str = ""
+    needs_context: bool = False
+
+
+@dataclass(frozen=True)
+class TopicContext:
+    """Terms that establish a lexicon's topic; entries with ``needs_context`` only count near one.
+
+    ``window``: sentences on each side of the match that are searched (0 = the same sentence),
+    or ``None`` for the whole article.
+    """
+
+    terms: tuple[str, ...]
+    match: str
+    window: int | None
+    source: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +120,7 @@ class Lexicon:
     entries: tuple[Entry, ...]
     poles: tuple[str, str] | None = None
     path: Path | None = field(default=None, compare=False)
+    context: TopicContext | None = None
 
     @property
     def category_names(self) -> list[str]:
@@ -113,6 +140,16 @@ class Lexicon:
             "categories": {c.name: c.description for c in self.categories.values()},
             "n_entries": len(self.entries),
             "n_terms": sum(len(e.terms) for e in self.entries),
+            "context": (
+                {
+                    "terms": list(self.context.terms),
+                    "match": self.context.match,
+                    "window": "article" if self.context.window is None else self.context.window,
+                    "entries": [e.id for e in self.entries if e.needs_context],
+                }
+                if self.context
+                else None
+            ),
             "path": str(self.path) if self.path else "",
         }
 
@@ -226,6 +263,26 @@ def parse_lexicon(data: dict, path: Path) -> Lexicon:
                     problems.add("[lexicon]", f"pole {p!r} is not a declared category; declared: {', '.join(categories) or 'none'}")
             poles = tuple(poles)
 
+    context = None
+    ctx = data.get("context")
+    if ctx is not None:
+        if not isinstance(ctx, dict):
+            problems.add("[context]", "must be a table with terms, match, window, source")
+        else:
+            _check_keys(problems, "[context]", ctx, CONTEXT_KEYS)
+            cterms = _string_list(problems, "[context]", ctx, "terms", required=True)
+            cmatch = ctx.get("match", "lemma")
+            if cmatch not in MATCH_MODES:
+                problems.add("[context]", f"match {cmatch!r} is not allowed; allowed: {', '.join(MATCH_MODES)}")
+            window = ctx.get("window", 1)
+            if window == "article":
+                window = None
+            elif isinstance(window, bool) or not isinstance(window, int) or window < 0:
+                problems.add("[context]", f"window {window!r} is not allowed; allowed: a whole number of sentences >= 0 or \"article\"")
+                window = 1
+            csource = _string(problems, "[context]", ctx, "source", required=True)
+            context = TopicContext(cterms, cmatch, window, csource)
+
     entries: list[Entry] = []
     seen_ids: dict[str, int] = {}
     raw_entries = data.get("entry", [])
@@ -258,10 +315,16 @@ def parse_lexicon(data: dict, path: Path) -> Lexicon:
         exclude = _string_list(problems, where, raw, "exclude", required=False)
         source = _string(problems, where, raw, "source", required=True)
         note = _string(problems, where, raw, "note", required=False)
-        entries.append(Entry(eid, category, terms, match, source, exclude, note))
+        needs_context = raw.get("needs_context", False)
+        if not isinstance(needs_context, bool):
+            problems.add(where, f"needs_context must be true or false, got {needs_context!r}")
+            needs_context = False
+        if needs_context and not isinstance(data.get("context"), dict):
+            problems.add(where, "needs_context = true but the lexicon has no [context] table with the topic terms")
+        entries.append(Entry(eid, category, terms, match, source, exclude, note, needs_context))
 
     problems.raise_if_any()
-    return Lexicon(name, version, description, categories, tuple(entries), poles, path)
+    return Lexicon(name, version, description, categories, tuple(entries), poles, path, context)
 
 
 def load_lexicon(path: str | Path) -> Lexicon:
@@ -466,6 +529,9 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
             jobs.append((entry, entry.category, term))
         for term in entry.exclude:
             jobs.append((entry, EXCLUDE_LABEL, term))
+    if lexicon.context and any(e.needs_context for e in lexicon.entries):
+        ctx_entry = Entry(CONTEXT_LABEL, CONTEXT_LABEL, lexicon.context.terms, lexicon.context.match, lexicon.context.source)
+        jobs.extend((ctx_entry, CONTEXT_LABEL, term) for term in ctx_entry.terms)
     patterns: list[dict] = []
     phrases: list[tuple[str, str, tuple[str, ...]]] = []
     token_jobs = []
@@ -504,20 +570,60 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
 
 
 @registry.misc("quellenlage.resolve_lexicon_spans.v1")
-def make_lexicon_spans_filter():
-    """Span filter for a lexicon's span_ruler: apply exclusions, then keep the longest match."""
-    return resolve_lexicon_spans
+def make_lexicon_spans_filter(context_entries: list[str] = [], context_window: int = -1):  # noqa: B006 (config default)
+    """Span filter for a lexicon's span_ruler: exclusions, topic context, then the longest match.
+
+    ``context_entries``: ids of entries that only count when a context term occurs within
+    ``context_window`` sentences (-1: anywhere in the article).
+    """
+    needs = frozenset(context_entries)
+    window = None if context_window < 0 else context_window
+
+    def spans_filter(existing: Iterable[Span], matches: Iterable[Span]) -> list[Span]:
+        return resolve_lexicon_spans(existing, matches, context_entries=needs, window=window)
+
+    return spans_filter
 
 
-def resolve_lexicon_spans(existing: Iterable[Span], matches: Iterable[Span]) -> list[Span]:
+def _sentence_index(doc: Doc):
+    starts = [sent.start for sent in doc.sents]
+
+    def index(token_i: int) -> int:
+        return bisect.bisect_right(starts, token_i) - 1
+
+    return index
+
+
+def resolve_lexicon_spans(
+    existing: Iterable[Span],
+    matches: Iterable[Span],
+    *,
+    context_entries: frozenset[str] = frozenset(),
+    window: int | None = None,
+) -> list[Span]:
+    """Drop exclusion and context helper spans, matches overlapping an exclusion of their entry,
+    and context-needing matches without a context term nearby; then keep the longest of overlaps."""
     matches = list(matches)
     excluded = [s for s in matches if s.label_ == EXCLUDE_LABEL]
+    context = [s for s in matches if s.label_ == CONTEXT_LABEL]
     kept = [
         s
         for s in matches
-        if s.label_ != EXCLUDE_LABEL
+        if s.label_ not in (EXCLUDE_LABEL, CONTEXT_LABEL)
         and not any(e.id_ == s.id_ and e.start < s.end and s.start < e.end for e in excluded)
     ]
+    if context_entries and any(s.id_ in context_entries for s in kept):
+        if window is None:
+            kept = [s for s in kept if s.id_ not in context_entries or context]
+        else:
+            sent_of = _sentence_index(kept[0].doc)
+            context_sents = {sent_of(c.start) for c in context}
+            kept = [
+                s
+                for s in kept
+                if s.id_ not in context_entries
+                or any(abs(sent_of(s.start) - c) <= window for c in context_sents)
+            ]
     return filter_spans(kept)
 
 
@@ -541,7 +647,11 @@ def add_lexicon_rulers(nlp: Language, lexicons: Iterable[Lexicon]) -> Language:
             name=name,
             config={
                 "spans_key": lex.spans_key,
-                "spans_filter": {"@misc": "quellenlage.resolve_lexicon_spans.v1"},
+                "spans_filter": {
+                    "@misc": "quellenlage.resolve_lexicon_spans.v1",
+                    "context_entries": [e.id for e in lex.entries if e.needs_context and lex.context],
+                    "context_window": -1 if not lex.context or lex.context.window is None else lex.context.window,
+                },
                 "phrase_matcher_attr": "NORM",
                 "validate": True,
                 "overwrite": True,
@@ -574,12 +684,21 @@ def _add_to_ruler(ruler, compiled: CompiledLexicon) -> None:
 
 
 def term_self_check(nlp: Language, lexicon: Lexicon) -> list[str]:
-    """Terms that do not match their own text with the current pipeline (can never match as written)."""
+    """Terms that do not match their own text with the current pipeline (can never match as written).
+
+    For entries with ``needs_context`` a context term is appended to the test text.
+    """
     problems = []
-    texts = [term.replace(WILDCARD, "Irgendwer") for entry in lexicon.entries for term in entry.terms]
     owners = [(entry, term) for entry in lexicon.entries for term in entry.terms]
+    texts = []
+    for entry, term in owners:
+        text = term.replace(WILDCARD, "Irgendwer")
+        if entry.needs_context and lexicon.context:
+            text = f"{text} {lexicon.context.terms[0]}"
+        texts.append(text)
     for (entry, term), doc in zip(owners, nlp.pipe(texts)):
+        n_term = len(nlp.make_doc(term.replace(WILDCARD, "Irgendwer")))
         spans = doc.spans.get(lexicon.spans_key, [])
-        if not any(s.id_ == entry.id and s.start == 0 and s.end == len(doc) for s in spans):
+        if not any(s.id_ == entry.id and s.start == 0 and s.end == n_term for s in spans):
             problems.append(f"{lexicon.path or lexicon.name}: entry {entry.id!r}: term {term!r} does not match itself")
     return problems

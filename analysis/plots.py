@@ -92,7 +92,8 @@ def format_rate(value: float, *, compact: bool = False) -> str:
     if value == 0:
         return "0"
     if value < 0.1:
-        return "<0.1"
+        # rare categories: two significant digits ("0.043"), never a bare "<0.1"
+        return f"{value:.2g}"
     if value < (10 if compact else 100):
         return f"{value:.1f}"
     return f"{value:.0f}"

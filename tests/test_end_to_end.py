@@ -143,7 +143,7 @@ def test_python_dash_m_and_help():
 def test_lexicon_check_command(tmp_path, capsys):
     assert main(["lexicon", "check", str(ROOT / "lexicons"), "--model", "blank"]) == 0
     out = capsys.readouterr().out
-    assert "war_naming 1.0.0" in out and "0 invalid" in out
+    assert "war_naming 1." in out and "0 invalid" in out and "warning" not in out
     (tmp_path / "bad.toml").write_text('[lexicon]\nname = "bad"\nversion = "x"\ndescription = "d"\n', encoding="utf-8")
     assert main(["lexicon", "check", str(tmp_path), "--model", "blank"]) == 1
     out = capsys.readouterr().out

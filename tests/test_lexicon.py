@@ -49,11 +49,13 @@ def test_valid_lexicon_loads(tmp_path):
         (('poles = ["left_pole", "right_pole"]', 'poles = ["left_pole", "nope"]'), ["pole 'nope' is not a declared category", "declared: left_pole, right_pole, other"]),
         (('category = "left_pole"', 'category = "unknown"'), ["entry 1 (id 'a')", "category 'unknown' is not declared"]),
         (('source = "test"', 'source = "test"\nmatch = "fuzzy"'), ["entry 1 (id 'a')", "match 'fuzzy' is not allowed; allowed: orth, lower, lemma, prefix"]),
-        (('source = "test"', 'source = "test"\nterm = ["x"]'), ["unknown key(s) 'term'", "allowed: category, exclude, id, match, note, source, terms"]),
+        (('source = "test"', 'source = "test"\nterm = ["x"]'), ["unknown key(s) 'term'", "allowed: category, exclude, id, match, needs_context, note, source, terms"]),
         (('terms = ["Angriffskrieg", "Krieg gegen die Ukraine"]', 'terms = []'), ["'terms' must not be empty"]),
         (('terms = ["Angriffskrieg", "Krieg gegen die Ukraine"]', 'terms = "Angriffskrieg"'), ["'terms' must be a list of non-empty strings"]),
         (('source = "test"', ''), ["missing required key 'source'"]),
         (('id = "a"', 'id = "Bad Id"'), ["id 'Bad Id' must match"]),
+        (('source = "test"', 'source = "test"\nneeds_context = true'), ["needs_context = true but the lexicon has no [context] table"]),
+        (('source = "test"', 'source = "test"\nneeds_context = "yes"'), ["needs_context must be true or false"]),
         (('terms = ["Angriffskrieg", "Krieg gegen die Ukraine"]', 'terms = ["* *"]'), ["only of wildcards"]),
     ],
 )
@@ -222,5 +224,73 @@ def test_matching_real_german_forms(forms_nlp, sentence, expected):
 
 
 def test_overlapping_matches_keep_the_longest(nlp):
-    doc = nlp("Seit dem Start der militärischen Spezialoperation.")
+    doc = nlp("Seit dem Start der militärischen Spezialoperation Russlands.")
     assert [(s.text, s.id_) for s in doc.spans["war_naming"]] == [("militärischen Spezialoperation", "spezialoperation")]
+
+
+CONTEXT_LEXICON = """
+[lexicon]
+name = "ctx"
+version = "1.0.0"
+description = "topic context test"
+
+[categories.hit]
+description = "a match"
+
+[context]
+terms = ["Ukrain", "Kreml"]
+match = "prefix"
+window = {window}
+source = "test"
+
+[[entry]]
+id = "invasion"
+category = "hit"
+terms = ["Invasion"]
+needs_context = true
+source = "test"
+
+[[entry]]
+id = "free"
+category = "hit"
+terms = ["Spezialoperation"]
+source = "test"
+"""
+
+
+def _ctx_nlp(tmp_path, window):
+    lex = load_lexicon(write_lexicon(tmp_path, "ctx", CONTEXT_LEXICON.format(window=window)))
+    return add_lexicon_rulers(load_base_pipeline("blank"), [lex]), lex
+
+
+@pytest.mark.parametrize(
+    "window, text, expected",
+    [
+        ("0", "Seit der russischen Invasion in die Ukraine.", ["Invasion"]),
+        ("0", "Die Invasion der Heuschrecken bedroht die Ernte.", []),
+        ("0", "Die Invasion begann im Februar. Der Kreml schwieg.", []),
+        ("1", "Die Invasion begann im Februar. Der Kreml schwieg.", ["Invasion"]),
+        ("1", "Die Invasion begann. Dann kam nichts. Der Kreml schwieg.", []),
+        ('"article"', "Die Invasion begann. Dann kam nichts. Der Kreml schwieg.", ["Invasion"]),
+        ("0", "Die Spezialoperation der Polizei.", ["Spezialoperation"]),  # entry without needs_context
+    ],
+)
+def test_topic_context_gates_ambiguous_entries(tmp_path, window, text, expected):
+    nlp, _ = _ctx_nlp(tmp_path, window)
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["ctx"]] == expected  # context terms themselves are never spans
+
+
+def test_context_window_validation_and_self_check(tmp_path):
+    with pytest.raises(LexiconError, match="window -1 is not allowed; allowed: a whole number"):
+        load_lexicon(write_lexicon(tmp_path, "ctx", CONTEXT_LEXICON.format(window="-1")))
+    nlp, lex = _ctx_nlp(tmp_path, "0")
+    assert term_self_check(nlp, lex) == []
+    assert lex.info()["context"]["entries"] == ["invasion"]
+
+
+def test_shipped_war_naming_needs_context_for_generic_words(nlp):
+    doc = nlp("Der Angreifer flüchtete nach dem Überfall auf die Tankstelle. Die Polizei ermittelt.")
+    assert list(doc.spans["war_naming"]) == []
+    doc = nlp("Eben ein solches Treffen in der Hauptstadt des Angreifers hatte Selenskyj abgelehnt.")
+    assert [s.text for s in doc.spans["war_naming"]] == ["Angreifers"]
