@@ -13,6 +13,9 @@ no pole match) are left out of that measure's interval. With fewer than two arti
 is given (NaN). Random numbers come from ``numpy.random.default_rng([seed, crc32(outlet)])``, so
 each outlet's interval is reproducible and does not depend on which other outlets are present.
 ``small_sample`` is True when an outlet has fewer than ``small_sample_threshold`` articles.
+``n_matches`` is the number of matches behind an estimate (the category's matches for a rate, the
+matches of both poles for an index): an index computed from three matches is an anecdote however many
+articles the outlet has.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ import pandas as pd
 
 from .lexicon import Lexicon
 
-OUTLET_COLUMNS = ["outlet", "measure", "n_articles", "estimate", "ci_low", "ci_high", "small_sample", "n_tokens"]
+OUTLET_COLUMNS = [
+    "outlet", "measure", "n_articles", "estimate", "ci_low", "ci_high", "small_sample", "n_tokens", "n_matches",
+]
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,7 @@ def aggregate_outlets(
         n_tokens = int(articles.loc[articles["outlet"] == outlet, "n_tokens"].sum())
         for m, (num_w, den_w, scale), (low, high) in zip(measures, compiled, cis):
             estimate = float(_ratio(np.array([totals @ num_w]), np.array([totals @ den_w]), scale)[0])
+            n_matches = totals[col_index[m.numerator_plus]] + (totals[col_index[m.numerator_minus]] if m.numerator_minus else 0)
             rows.append(
                 {
                     "outlet": outlet,
@@ -188,6 +194,7 @@ def aggregate_outlets(
                     "ci_high": high if not np.isnan(estimate) else np.nan,
                     "small_sample": n < settings.small_sample_threshold,
                     "n_tokens": n_tokens,
+                    "n_matches": int(n_matches),
                 }
             )
     return pd.DataFrame(rows, columns=OUTLET_COLUMNS)

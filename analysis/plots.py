@@ -238,10 +238,13 @@ def index_table(
                 "ci_low": float(row["ci_low"]) if row is not None else np.nan,
                 "ci_high": float(row["ci_high"]) if row is not None else np.nan,
                 "small_sample": bool(small),
+                "n_matches": (
+                    float(row["n_matches"]) if row is not None and "n_matches" in row.index else np.nan
+                ),
             }
         )
     return pd.DataFrame.from_records(
-        records, columns=["outlet", "n_articles", "estimate", "ci_low", "ci_high", "small_sample"]
+        records, columns=["outlet", "n_articles", "estimate", "ci_low", "ci_high", "small_sample", "n_matches"]
     )
 
 

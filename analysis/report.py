@@ -157,6 +157,10 @@ def _quote(name: str) -> str:
     return f"'{name}'"
 
 
+#: Index estimates from fewer pole matches than this are marked in the index table.
+FEW_MATCHES = 10
+
+
 def index_finding(table: pd.DataFrame, *, lexicon: str, poles: Sequence[str]) -> str:
     """One or two sentences stating what the index table shows, computed from its numbers.
 
@@ -180,6 +184,9 @@ def index_finding(table: pd.DataFrame, *, lexicon: str, poles: Sequence[str]) ->
     def n_text(row: pd.Series) -> str:
         n = row["n_articles"]
         text = f"n={int(n)}" if not pd.isna(n) else "n=?"
+        matches = row.get("n_matches", math.nan)
+        if not pd.isna(matches):
+            text += f", {int(matches)} match{'es' if int(matches) != 1 else ''}"
         return text + (", small sample" if bool(row["small_sample"]) else "")
 
     def full(row: pd.Series) -> str:
@@ -673,18 +680,21 @@ def write_report(
             path, size = save(fig, figure_filename("index", name))
             story.append(_image(path, size, portrait_w, portrait_h * 0.6))
         story.append(Spacer(1, 6))
-        rows: list[list] = [["Outlet", "n", "Index", "95% CI", "Note"]]
+        rows: list[list] = [["Outlet", "n", "Matches", "Index", "95% CI", "Note"]]
         for r in data.itertuples(index=False):
             ci = ("–" if pd.isna(r.ci_low) or pd.isna(r.ci_high)
                   else f"{plots.format_signed(r.ci_low)} to {plots.format_signed(r.ci_high)}")
             note = "no pole term" if pd.isna(r.estimate) else ""
             if r.small_sample:
                 note = (note + "; " if note else "") + "small sample"
+            if not pd.isna(r.n_matches) and 0 < r.n_matches < FEW_MATCHES:
+                note = (note + "; " if note else "") + f"fewer than {FEW_MATCHES} matches"
             rows.append([Paragraph(escape_markup(r.outlet), styles["cell"]), _fmt_int(r.n_articles),
+                         _fmt_int(r.n_matches) if not pd.isna(r.n_matches) else "–",
                          plots.format_signed(r.estimate) if not pd.isna(r.estimate) else "–", ci,
                          Paragraph(note, styles["cell"])])
-        table = _table(rows, [8.0 * cm, 1.2 * cm, 1.8 * cm, 3.2 * cm, 2.8 * cm], font=regular, bold=bold)
-        table.setStyle(TableStyle([("ALIGN", (1, 0), (3, -1), "RIGHT"),
+        table = _table(rows, [5.4 * cm, 1.2 * cm, 1.9 * cm, 1.6 * cm, 3.0 * cm, 3.9 * cm], font=regular, bold=bold)
+        table.setStyle(TableStyle([("ALIGN", (1, 0), (4, -1), "RIGHT"),
                                    ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
         story.append(table)
         story.append(Spacer(1, 6))

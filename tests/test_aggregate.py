@@ -38,6 +38,7 @@ def test_pooled_estimates_by_hand():
     assert x_rate.estimate == pytest.approx(1000 * 4 / 2000)
     assert x_rate.n_articles == 3 and x_rate.n_tokens == 2000
     assert get(out, "x", "L.index").estimate == pytest.approx((4 - 4) / 8)
+    assert get(out, "x", "L.index").n_matches == 8 and x_rate.n_matches == 4
     assert get(out, "y", "L.index").estimate == pytest.approx(1.0)
     z = get(out, "z", "L.index")
     assert math.isnan(z.estimate) and math.isnan(z.ci_low) and math.isnan(z.ci_high)

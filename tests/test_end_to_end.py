@@ -159,3 +159,20 @@ def test_kwic_command(capsys):
     assert main(["kwic", "Selenskyj", str(SEEDS), "--match", "prefix", "--model", "blank"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert any("[Selenskyjs]" in l for l in lines) and all("Selenskij" not in l.split("[")[1] for l in lines)
+
+
+@pytest.mark.shared
+def test_real_corpus_slice_from_fang_covid(shared_dir, tmp_path):
+    """200 real articles (FANG-COVID, JSONL.gz with custom field names) through the whole CLI."""
+    corpus = shared_dir / "data" / "fang-covid" / "train-outlets.jsonl.gz"
+    if not corpus.is_file():
+        pytest.skip(f"{corpus} not found")
+    out = tmp_path / "fang"
+    args = ["analyze", str(corpus), "--field", "text=article", "--field", "outlet=source", "--field", "title=header",
+            "--limit", "200", "--out", str(out), "--model", "blank", "--bootstrap", "200", "--no-report"]
+    assert main(args) == 0
+    articles = pd.read_csv(out / "articles.csv")
+    assert len(articles) == 200 and articles.title.notna().all() and (articles.n_tokens > 0).all()
+    assert articles.date.str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["counts"]["articles"] == 200

@@ -544,3 +544,12 @@ def test_no_articles_at_all_still_gives_a_pdf(tmp_path):
     result = report.write_report(tmp_path, **inputs)
     assert result["figures"] == []
     assert page_count(result["pdf"]) == 7
+
+
+def test_finding_states_how_many_matches_carry_the_index():
+    table = pd.DataFrame(
+        [("jw", 300, 1.0, 1.0, 1.0, False, 1.0), ("zeit", 300, -0.75, -1.0, 0.0, False, 12.0)],
+        columns=["outlet", "n_articles", "estimate", "ci_low", "ci_high", "small_sample", "n_matches"],
+    )
+    sentence = report.index_finding(table, lexicon="war_naming", poles=POLES)
+    assert "(index 1.00, n=300, 1 match)" in sentence and "n=300, 12 matches" in sentence
