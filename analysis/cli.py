@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="lexicon folders or files (default: the shipped lexicons/)")
     _add_model_option(c)
     c.set_defaults(func=cmd_lexicon_check)
+    c = lsub.add_parser("coverage", help="matches per lexicon entry in a corpus, and entries that never match", description="Run the lexicons over a corpus and list, per entry, its matches, articles, outlets, matched forms and keyword-in-context examples; entries without any match are listed too.")
+    _add_corpus_options(c)
+    c.add_argument("--lexicons", action="append", type=Path, metavar="DIR", help="lexicon folder or .toml file (repeatable; default: the shipped lexicons/)")
+    c.add_argument("--lexicon", dest="only", action="append", metavar="NAME", help="only this lexicon (repeatable)")
+    c.add_argument("--csv", type=Path, help="also write the full table (with examples) to this CSV file")
+    _add_model_option(c)
+    c.set_defaults(func=cmd_lexicon_coverage)
 
     p = sub.add_parser("kwic", help="show every match of a term in context", description="Keyword in context: every match of PATTERN in the corpus, matched like a lexicon entry (see --match).")
     p.add_argument("pattern", help="a term of one or more words, as in a lexicon ('militärische Spezialoperation'); '*' matches any one token")
@@ -184,8 +191,53 @@ def cmd_lexicon_check(args) -> int:
         for line in unmatched:
             print(f"warning {line}")
     assert list(nlp.pipe_names) == base
-    print(f"{len(paths) - n_bad} valid, {n_bad} invalid")
+    from .coverage import duplicate_terms
+
+    valid = []
+    for path in paths:
+        try:
+            valid.append(load_lexicon(path))
+        except LexiconError:
+            pass
+    duplicates = duplicate_terms(valid)
+    for dup in duplicates:
+        print(f"warning {dup.message()}")
+    print(f"{len(paths) - n_bad} valid, {n_bad} invalid, {len(duplicates)} duplicate terms")
     return 1 if n_bad else 0
+
+
+def cmd_lexicon_coverage(args) -> int:
+    from .coverage import entry_coverage
+    from .lexicon import load_lexicons
+    from .pipeline import analyze
+
+    corpus = _read(args)
+    _print_issues(corpus)
+    loaded = load_lexicons(args.lexicons)
+    for _path, reason in loaded.refused:
+        print(f"lexicon refused: {reason}", file=sys.stderr)
+    lexicons = [lex for lex in loaded.lexicons if not args.only or lex.name in args.only]
+    if args.only:
+        unknown = sorted(set(args.only) - {lex.name for lex in lexicons})
+        if unknown:
+            raise QuellenlageError(f"no lexicon named {', '.join(unknown)}; loaded: {', '.join(l.name for l in loaded.lexicons)}")
+    result = analyze(corpus, lexicons=lexicons, model=args.model, bootstrap=BootstrapSettings(n_resamples=1))
+    table = entry_coverage(result.evidence, result.articles, lexicons)
+    for lex_name, grp in table.groupby("lexicon", sort=False):
+        print(f"== {lex_name}")
+        for r in grp.itertuples():
+            mark = "  NEVER" if r.n_matches == 0 else f"{r.n_matches:7d}"
+            print(f"{mark}  {r.entry_id} ({r.category}): {r.n_articles} articles; {r.outlets}")
+            if r.forms:
+                print(f"         forms: {r.forms[:200]}")
+            if r.examples:
+                print(f"         e.g. {r.examples.split(' | ')[0][:160]}")
+    never = int((table.n_matches == 0).sum())
+    print(f"{len(table)} entries, {never} never matched in {len(corpus.articles)} articles", file=sys.stderr)
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}", file=sys.stderr)
+    return 0
 
 
 def cmd_kwic(args) -> int:

@@ -758,3 +758,95 @@ def save_figure(fig: Figure, path: Path, *, dpi: int = DPI) -> Path:
     fig.savefig(path, dpi=dpi, format="png", facecolor="white")
     logger.debug("wrote figure %s", path)
     return path
+
+
+# --------------------------------------------------------------------------------------------
+# time trends
+# --------------------------------------------------------------------------------------------
+def date_span_days(articles: pd.DataFrame) -> int:
+    """Days between the first and last dated article (0 when fewer than two dates)."""
+    dates = pd.to_datetime(articles.get("date", pd.Series(dtype=str)), errors="coerce", format="%Y-%m-%d").dropna()
+    if len(dates) < 2:
+        return 0
+    return int((dates.max() - dates.min()).days)
+
+
+def index_trend_table(
+    articles: pd.DataFrame, *, lexicon: str, poles: Sequence[str], outlet_order: Sequence[str]
+) -> pd.DataFrame:
+    """Pooled ``<lexicon>.index`` per outlet and calendar month (undated articles are left out).
+
+    Columns: ``outlet, month`` (first day of the month), ``n_articles, n_matches, index``; months
+    without a pole match have NaN index.
+    """
+    left, right = (f"{lexicon}.{p}" for p in poles)
+    cols = ["outlet", "month", "n_articles", "n_matches", "index"]
+    if left not in articles or right not in articles:
+        return pd.DataFrame(columns=cols)
+    dated = articles.assign(month=pd.to_datetime(articles["date"], errors="coerce", format="%Y-%m-%d"))
+    dated = dated.dropna(subset=["month"])
+    if dated.empty:
+        return pd.DataFrame(columns=cols)
+    dated["month"] = dated["month"].dt.to_period("M").dt.to_timestamp()
+    grouped = dated.groupby(["outlet", "month"]).agg(n_articles=("article_id", "size"), L=(left, "sum"), R=(right, "sum"))
+    grouped = grouped.reset_index()
+    grouped["n_matches"] = grouped["L"] + grouped["R"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grouped["index"] = np.where(grouped["n_matches"] > 0, (grouped["R"] - grouped["L"]) / grouped["n_matches"], np.nan)
+    order = {o: i for i, o in enumerate(outlet_order)}
+    grouped = grouped[grouped["outlet"].isin(order)]
+    grouped = grouped.sort_values(["outlet", "month"], key=lambda s: s.map(order) if s.name == "outlet" else s)
+    return grouped[cols].reset_index(drop=True)
+
+
+def plot_index_trend(
+    ax: Axes,
+    data: pd.DataFrame,
+    *,
+    lexicon: str,
+    poles: Sequence[str],
+    palette: Mapping[str, str] | None = None,
+    min_matches: int = 1,
+) -> None:
+    """Monthly index per outlet: one line per outlet, marker area ∝ matches behind the point."""
+    if data.empty or data["index"].notna().sum() == 0:
+        _empty_axes(ax, f"No dated article has a term of either {lexicon} pole, so there is no trend to draw.")
+        return
+    palette = palette or outlet_palette(list(dict.fromkeys(data["outlet"])))
+    biggest = max(float(data["n_matches"].max()), 1.0)
+    all_months = pd.date_range(data["month"].min(), data["month"].max(), freq="MS")
+    for outlet, grp in data.groupby("outlet", sort=False):
+        grp = grp[(grp["n_matches"] >= min_matches) & grp["index"].notna()]
+        if grp.empty:
+            continue
+        color = palette.get(outlet, "#555555")
+        # lines join consecutive months only: a month without a match breaks the line
+        line = grp.set_index("month")["index"].reindex(all_months)
+        ax.plot(line.index, line.to_numpy(), color=color, linewidth=1.2, alpha=0.8, label=str(outlet))
+        ax.scatter(grp["month"], grp["index"], s=12 + 60 * grp["n_matches"] / biggest, color=color, zorder=3)
+    ax.axhline(0, color="#888888", linewidth=0.8)
+    ax.set_ylim(-1.08, 1.08)
+    ax.set_ylabel(f"{lexicon}.index", fontsize=FONT_SIZE)
+    ax.set_yticks([-1, -0.5, 0, 0.5, 1])
+    ax.set_yticklabels([f"−1 {poles[0]}", "−0.5", "0", "0.5", f"+1 {poles[1]}"], fontsize=FONT_SIZE)
+    ax.tick_params(axis="x", labelsize=FONT_SIZE, rotation=30)
+    ax.grid(axis="y", color="#eeeeee")
+    ax.legend(fontsize=FONT_SIZE, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+
+
+def index_trend_figure(
+    data: pd.DataFrame,
+    *,
+    lexicon: str,
+    poles: Sequence[str],
+    palette: Mapping[str, str] | None = None,
+    width_in: float = A4_TEXT_WIDTH_IN,
+) -> Figure:
+    notes = [
+        f"Pooled {lexicon}.index per outlet and calendar month; marker area is proportional to the number of "
+        "pole matches behind the point (months without a match are not drawn). Undated articles are left out."
+    ]
+    fig = _figure(width_in, 3.4, notes=notes)
+    ax = fig.add_subplot()
+    plot_index_trend(ax, data, lexicon=lexicon, poles=poles, palette=palette)
+    return fig

@@ -157,6 +157,9 @@ def _quote(name: str) -> str:
     return f"'{name}'"
 
 
+#: Time-trend pages are drawn when the dated articles span more than this many days.
+TREND_MIN_DAYS = 31
+
 #: Index estimates from fewer pole matches than this are marked in the index table.
 FEW_MATCHES = 10
 
@@ -482,6 +485,53 @@ def _chunk_heatmap_columns(columns: Sequence[tuple[str, str]], max_columns: int)
     return [c for c in chunks if c]
 
 
+def rates_finding(rates: pd.DataFrame, *, top: int = 2) -> str:
+    """The categories whose rates differ most between outlets, with the two extreme outlets.
+
+    ``rates``: :func:`analysis.plots.rate_table` (outlets × (lexicon, category), per 1,000 tokens).
+    """
+    if rates.empty or rates.shape[0] < 1:
+        return "There is no rate to compare."
+    values = rates.astype(float)
+    if not (values.fillna(0) > 0).to_numpy().any():
+        return "No category matched in any outlet."
+    if rates.shape[0] == 1:
+        row = values.iloc[0].dropna().sort_values(ascending=False)
+        (lex, cat), value = row.index[0], row.iloc[0]
+        return f"Only one outlet; its most frequent category is {lex}: {cat} ({plots.format_rate(value)} per 1,000 tokens)."
+    spread = (values.max() - values.min()).sort_values(ascending=False)
+    parts = []
+    for column in spread.index[:top]:
+        if spread[column] <= 0:
+            break
+        col = values[column]
+        hi, lo = col.idxmax(), col.idxmin()
+        lex, cat = column if isinstance(column, tuple) else (column, "")
+        parts.append(f"{lex}: {cat} ({hi} {plots.format_rate(col[hi])} vs {lo} {plots.format_rate(col[lo])} per 1,000 tokens)")
+    if not parts:
+        return "All outlets have the same rates."
+    return "The widest gaps between outlets: " + "; ".join(parts) + "."
+
+
+def term_choice_finding(data: pd.DataFrame, *, outlet_order: Sequence[str]) -> str:
+    """Each outlet's most used entry of a lexicon, from :func:`analysis.plots.term_choice_table`."""
+    if data.empty:
+        return ""
+    count_col = "count" if "count" in data.columns else None
+    value_col = count_col or "rate"
+    parts = []
+    for outlet in outlet_order:
+        sub = data[(data["outlet"] == outlet) & (data[value_col] > 0)]
+        if sub.empty:
+            continue
+        best = sub.sort_values(value_col, ascending=False).iloc[0]
+        label = best.get("label", best.get("entry_id"))
+        parts.append(f"{outlet}: {label} ({best['category']})")
+    if not parts:
+        return ""
+    return "Most used entry per outlet — " + "; ".join(parts) + "."
+
+
 def write_report(
     out_dir: Path,
     *,
@@ -621,6 +671,48 @@ def write_report(
     ):
         story.append(Paragraph(text, styles["body"]))
 
+    # ---- 1b. method page -------------------------------------------------------------------
+    story.append(PageBreak())
+    story.append(_heading("Method", styles["h1"], outline="Method"))
+    pipeline = run_info.get("pipeline", {})
+    for text in (
+        "<b>Corpus.</b> Each article's text is Unicode-normalised (NFC) and analysed as a whole; inputs that "
+        "could not be analysed (empty, undecodable, duplicates, no outlet) are listed with file, line and reason "
+        "in rejected.csv. Tokens are words and numbers (punctuation is not counted); sentences are those with at "
+        "least one word.",
+        "<b>Pipeline.</b> " + escape_markup(_pipeline_text(pipeline)) + ". Without a trained German spaCy model, "
+        "lemmas come from simplemma (cached per word form), sentences from spaCy's rule-based sentencizer.",
+        "<b>Lexicon matching.</b> Every lexicon is a TOML file of entries (terms with a category and a source). "
+        "Terms match by lemma (inflected forms: \u201eder militärischen Spezialoperation\u201c), by prefix "
+        "(names and compounds: \u201eSelenskyjs\u201c), or by exact or case-insensitive word form. Within a "
+        "lexicon overlapping matches count once (the longest). Entries marked as needing topic context count "
+        "only when a term naming Russia or Ukraine occurs within one sentence of the match.",
+        "<b>Per article.</b> L.C = matches of category C of lexicon L; L.C.per_1000 = 1,000 × L.C / tokens; "
+        "for two-pole lexicons L.index = (right − left) / (right + left), undefined when neither pole occurs.",
+        "<b>Per outlet.</b> Rates and indices are pooled over the outlet's articles (sums of counts divided by "
+        "sums of tokens or pole matches). The 95% interval is a percentile bootstrap over articles "
+        + escape_markup(f"({bootstrap.get('n_resamples', '?')} resamples, seed {bootstrap.get('seed', '?')})")
+        + ": it shows how much the estimate would vary with another sample of articles like these; it does not "
+        "cover errors of the lexicon itself. Intervals need at least two articles. Matches behind every estimate "
+        "are in outlets.csv (n_matches).",
+        "<b>Reading the numbers.</b> A lexicon finds what its authors listed; a term missing from the lexicon is "
+        "invisible, and a term can be used in another sense (the evidence pages show the matches in context). "
+        "Compare outlets on the same topic and period; a difference between outlets is a description of their "
+        "texts in this corpus, not a verdict on the outlet.",
+    ):
+        story.append(Paragraph(text, styles["body"]))
+    story.append(Paragraph("Lexicons", styles["h2"]))
+    lex_rows: list[list] = [["Lexicon", "Version", "Categories", "Index"]]
+    for lex in lexicons:
+        poles = lex.get("poles")
+        lex_rows.append([
+            Paragraph(f"<b>{escape_markup(lex['name'])}</b><br/>{escape_markup(lex.get('description', ''))}", styles["cell"]),
+            escape_markup(lex.get("version", "")),
+            Paragraph(escape_markup(", ".join(lex.get("categories", {}))), styles["cell"]),
+            Paragraph(escape_markup(f"{poles[0]} (−1) ↔ {poles[1]} (+1)" if poles else "–"), styles["cell"]),
+        ])
+    story.append(_table(lex_rows, [7.4 * cm, 1.6 * cm, 4.4 * cm, 3.6 * cm], font=regular, bold=bold))
+
     # ---- 2. heatmap page(s) ----------------------------------------------------------------
     story.append(NextPageTemplate("landscape"))
     story.append(PageBreak())
@@ -639,6 +731,7 @@ def write_report(
             f"No term of any lexicon ({escape_markup(', '.join(lex['name'] for lex in lexicons))}) matched in any "
             "of the corpus's articles, so every rate is zero and no heatmap is drawn.", styles["body"]))
     else:
+        story.append(Paragraph(escape_markup(rates_finding(rates)), styles["finding"]))
         chunks = _chunk_heatmap_columns(list(rates.columns), HEATMAP_MAX_COLUMNS)
         for k, columns in enumerate(chunks):
             if k:
@@ -719,8 +812,11 @@ def write_report(
                 f"No term of {escape_markup(name)} matched in any article, so there is no term choice to show.",
                 styles["finding"]))
             continue
+        finding = term_choice_finding(data, outlet_order=outlet_order)
+        if finding:
+            story.append(Paragraph(escape_markup(finding), styles["finding"]))
         n_entries = data[["category", "entry_id"]].drop_duplicates().shape[0]
-        room = portrait_h - 3.6 * cm
+        room = portrait_h - 5.0 * cm
         max_entries = min(TERM_CHOICE_MAX_ENTRIES,
                           plots.term_choice_capacity(outlet_order, data["category"].nunique(), room / inch,
                                                       width_in=portrait_w / inch))
@@ -734,6 +830,27 @@ def write_report(
             story.append(Paragraph(
                 f"Showing the {max_entries} most frequent of {n_entries} entries; all are in evidence.jsonl.",
                 styles["small"]))
+
+    # ---- 4b. time trends (corpus spanning more than a month) --------------------------------
+    if plots.date_span_days(articles) > TREND_MIN_DAYS:
+        for lex in two_pole:
+            name, poles = lex["name"], lex["poles"]
+            trend = plots.index_trend_table(articles, lexicon=name, poles=poles, outlet_order=outlet_order)
+            story.append(PageBreak())
+            story.append(_heading(f"Over time: {escape_markup(name)}", styles["h1"], outline=f"Trend: {name}"))
+            defined = trend[trend["index"].notna()]
+            if defined.empty:
+                story.append(Paragraph(f"No dated article has a term of either {escape_markup(name)} pole.", styles["finding"]))
+                continue
+            months = defined["month"].nunique()
+            story.append(Paragraph(escape_markup(
+                f"{name}.index per outlet and month: {months} months with pole matches, "
+                f"{int(defined['n_matches'].sum())} pole matches in the {int(defined['n_articles'].sum())} articles of those "
+                f"outlet-months; points rest on few matches where the markers are small."),
+                styles["finding"]))
+            fig = plots.index_trend_figure(trend, lexicon=name, poles=poles, palette=palette, width_in=portrait_w / inch)
+            path, size = save(fig, figure_filename("trend", name))
+            story.append(_image(path, size, portrait_w, portrait_h * 0.6))
 
     # ---- 5. evidence -----------------------------------------------------------------------
     story.append(PageBreak())

@@ -196,12 +196,12 @@ def test_report_writes_pdf_and_all_figures(two_outlet_report):
 def test_report_page_list(two_outlet_report):
     _, result = two_outlet_report
     data = result["pdf"].read_bytes()
-    # title + heatmap + 2 index pages + 2 term-choice pages + at least one evidence page
-    assert page_count(result["pdf"]) >= 7
+    # title + method + heatmap + 2 index pages + 2 term-choice pages + at least one evidence page
+    assert page_count(result["pdf"]) >= 8
     assert is_landscape_page_present(result["pdf"])  # the heatmap page
     # the PDF outline names the sections in page order
     outline = [m.decode() for m in re.findall(rb"/Title \(([^)]*)\)", data)]
-    expected = ["Quellenlage report: synthetic", "Rates by outlet and category", "Index: war_naming",
+    expected = ["Quellenlage report: synthetic", "Method", "Rates by outlet and category", "Index: war_naming",
                 "Index: name_transliteration", "Term choice: war_naming", "Term choice: name_transliteration", "Evidence",
                 # evidence sections per lexicon, in lexicon order
                 "name_transliteration", "war_naming", "hedges"]
@@ -218,14 +218,14 @@ def test_one_outlet_without_evidence_still_gives_a_pdf(tmp_path):
     assert result["figures"] == []
     assert list((tmp_path / "figures").glob("*.png")) == []
     # title, heatmap sentence, 2 index pages, 2 term pages, evidence sentence
-    assert page_count(result["pdf"]) == 7
+    assert page_count(result["pdf"]) == 8  # title, method, heatmap, 2 index, 2 terms, evidence
 
 
 def test_evidence_frame_without_columns_counts_as_no_evidence(tmp_path):
     inputs = synthetic_inputs(("dpa", "rt-de"), (2, 2), with_evidence=False)
     inputs["evidence"] = pd.DataFrame()
     result = report.write_report(tmp_path, **inputs)
-    assert page_count(result["pdf"]) == 7
+    assert page_count(result["pdf"]) == 8  # title, method, heatmap, 2 index, 2 terms, evidence
 
 
 def test_outlet_with_nan_index_is_not_a_point_but_the_pdf_builds(tmp_path):
@@ -543,7 +543,7 @@ def test_no_articles_at_all_still_gives_a_pdf(tmp_path):
     inputs["run_info"]["outlets"] = []
     result = report.write_report(tmp_path, **inputs)
     assert result["figures"] == []
-    assert page_count(result["pdf"]) == 7
+    assert page_count(result["pdf"]) == 8  # title, method, heatmap, 2 index, 2 terms, evidence
 
 
 def test_finding_states_how_many_matches_carry_the_index():
@@ -553,3 +553,37 @@ def test_finding_states_how_many_matches_carry_the_index():
     )
     sentence = report.index_finding(table, lexicon="war_naming", poles=POLES)
     assert "(index 1.00, n=300, 1 match)" in sentence and "n=300, 12 matches" in sentence
+
+
+def test_rates_and_term_choice_findings_are_computed_from_data():
+    rates = pd.DataFrame(
+        [[11.8, 0.0], [1.2, 7.0]],
+        index=["rt-de", "dpa"],
+        columns=pd.MultiIndex.from_tuples([("war_naming", "euphemism"), ("war_naming", "aggression")]),
+    )
+    sentence = report.rates_finding(rates)
+    assert sentence.startswith("The widest gaps between outlets: war_naming: euphemism (rt-de 11.8 vs dpa 1.2")
+    assert "war_naming: aggression (dpa 7.0 vs rt-de 0" in sentence
+    assert report.rates_finding(rates * 0) == "No category matched in any outlet."
+    terms = pd.DataFrame(
+        {"category": ["euphemism", "aggression", "aggression"], "entry_id": ["k", "a", "a"],
+         "label": ["„Kampfhandlungen“", "„Angriffskrieg“", "„Angriffskrieg“"], "outlet": ["rt-de", "dpa", "rt-de"],
+         "count": [3, 2, 0], "n_tokens": [400, 800, 400], "per_1000": [7.5, 2.5, 0.0]}
+    )
+    finding = report.term_choice_finding(terms, outlet_order=["dpa", "rt-de"])
+    assert finding == "Most used entry per outlet — dpa: „Angriffskrieg“ (aggression); rt-de: „Kampfhandlungen“ (euphemism)."
+
+
+def test_trend_page_only_when_the_corpus_spans_more_than_a_month(tmp_path):
+    inputs = synthetic_inputs(("dpa", "rt-de"), (6, 6))
+    inputs["articles"]["date"] = ["2022-03-01", "2022-04-02", "2022-05-03", "2022-06-04", "2022-07-05", "2022-08-06"] * 2
+    result = report.write_report(tmp_path / "long", **inputs)
+    names = [p.name for p in result["figures"]]
+    assert any(n.startswith("trend_") for n in names)
+    trend = plots.index_trend_table(inputs["articles"], lexicon="war_naming", poles=["aggression", "euphemism"],
+                                    outlet_order=["dpa", "rt-de"])
+    assert set(trend.columns) == {"outlet", "month", "n_articles", "n_matches", "index"}
+    assert trend["n_articles"].sum() == 12
+    inputs["articles"]["date"] = "2022-03-01"
+    result = report.write_report(tmp_path / "short", **inputs)
+    assert not any(p.name.startswith("trend_") for p in result["figures"])
