@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="output folder (default: reports/<corpus name>)")
     p.add_argument("--lexicons", action="append", type=Path, metavar="DIR", help="lexicon folder or .toml file; may be given more than once, later ones override lexicons of the same name (default: the shipped lexicons/)")
     _add_model_option(p)
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for the analysis (default: all cores; 1 = no worker processes)")
     p.add_argument("--bootstrap", type=int, default=2000, metavar="N", help="bootstrap resamples for confidence intervals (default 2000)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     p.add_argument("--ci", type=float, default=0.95, help="confidence level (default 0.95)")
@@ -144,7 +145,12 @@ def cmd_analyze(args) -> int:
         progress = bar.update
     try:
         nlp = build_pipeline(lexicons.lexicons, args.model) if corpus.articles else None
-        result = analyze(corpus, lexicons=lexicons, model=args.model, bootstrap=settings, progress=progress, nlp=nlp)
+        from .pipeline import default_jobs
+
+        jobs = args.jobs if args.jobs is not None else default_jobs()
+        if jobs < 1:
+            raise QuellenlageError(f"--jobs must be at least 1, got {jobs}")
+        result = analyze(corpus, lexicons=lexicons, model=args.model, bootstrap=settings, progress=progress, nlp=nlp, jobs=jobs)
     finally:
         if bar is not None:
             bar.close()

@@ -71,6 +71,56 @@ def analyze_doc(doc: Doc, article: Article, lexicons: Sequence[Lexicon]) -> tupl
     return row, evidence
 
 
+class ArticleBatchAnalyzer:
+    """The per-article step over a batch, with its own pipeline: what a worker process runs.
+
+    Built from picklable parts (lexicons, model name), so a worker can construct it itself; the
+    result of a batch is a list of ``(row, evidence dicts)`` in input order.
+    """
+
+    def __init__(self, lexicons: Sequence[Lexicon], model: str | None, *, nlp: Language | None = None, batch_size: int = 32):
+        self.lexicons = list(lexicons)
+        self.model = model
+        self.batch_size = batch_size
+        self.nlp = nlp if nlp is not None else build_pipeline(self.lexicons, model)
+
+    def __call__(self, articles: Sequence[Article]) -> list[tuple[dict, list[dict]]]:
+        out = []
+        docs = self.nlp.pipe((a.text for a in articles), batch_size=self.batch_size)
+        for article, doc in zip(articles, docs):
+            row, ev = analyze_doc(doc, article, self.lexicons)
+            out.append((row, [e.as_dict() for e in ev]))
+        return out
+
+
+_WORKER: ArticleBatchAnalyzer | None = None
+
+
+def _worker_init(lexicons: Sequence[Lexicon], model: str | None, batch_size: int) -> None:
+    global _WORKER
+    _WORKER = ArticleBatchAnalyzer(lexicons, model, batch_size=batch_size)
+
+
+def _worker_run(articles: Sequence[Article]) -> list[tuple[dict, list[dict]]]:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER(articles)
+
+
+def _batches(items: Sequence, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _resolve_lexicons(lexicons, lexicon_dirs) -> tuple[list[Lexicon], list[tuple[Path, str]]]:
     if lexicons is not None:
         if isinstance(lexicons, LexiconSet):
@@ -90,13 +140,18 @@ def analyze(
     progress: Callable[[int], None] | None = None,
     batch_size: int = 32,
     nlp: Language | None = None,
+    jobs: int = 1,
     **read_kwargs,
 ) -> AnalysisResult:
     """Analyse a corpus (a :class:`Corpus` or a path read with :func:`read_corpus`).
 
-    ``progress`` is called with the number of articles finished since the last call.
+    ``jobs``: worker processes for the per-article step (1 = in this process; each worker builds
+    its own pipeline; results are collected in input order, so the output is identical for any
+    ``jobs``). ``progress`` is called with the number of articles finished since the last call.
     Raises :class:`CorpusError` when no article could be analysed.
     """
+    if jobs < 1:
+        raise ValueError(f"jobs must be >= 1, got {jobs}")
     started = time.perf_counter()
     if not isinstance(corpus, Corpus):
         corpus = read_corpus(corpus, **read_kwargs)
@@ -107,22 +162,38 @@ def analyze(
             f"nothing to analyse in corpus {corpus.name!r}: 0 articles read, {len(corpus.rejected)} rejected"
             + (f" ({reasons}{' …' if len(corpus.rejected) > 5 else ''})" if reasons else "")
         )
+    jobs = min(jobs, max(1, len(corpus.articles) // 8))  # tiny corpora: workers cost more than they save
     if nlp is None:
         nlp = build_pipeline(lexicon_list, model)
     read_seconds = time.perf_counter() - started
 
     rows: list[dict] = []
     evidence: list[dict] = []
-    texts: dict[str, str] = {}
+    texts: dict[str, str] = {a.id: a.text for a in corpus.articles}
     t0 = time.perf_counter()
-    docs = nlp.pipe((a.text for a in corpus.articles), batch_size=batch_size)
-    for article, doc in zip(corpus.articles, docs):
-        row, ev = analyze_doc(doc, article, lexicon_list)
-        rows.append(row)
-        evidence.extend(e.as_dict() for e in ev)
-        texts[article.id] = article.text
-        if progress:
-            progress(1)
+    task_size = max(batch_size, 64)
+    if jobs == 1:
+        results = map(ArticleBatchAnalyzer(lexicon_list, model, nlp=nlp, batch_size=batch_size), _batches(corpus.articles, task_size))
+        pool = None
+    else:
+        import multiprocessing
+
+        # spawn: workers start clean (no inherited threads or locks) on every platform
+        pool = multiprocessing.get_context("spawn").Pool(
+            jobs, initializer=_worker_init, initargs=(lexicon_list, model, batch_size)
+        )
+        results = pool.imap(_worker_run, _batches(corpus.articles, task_size))
+    try:
+        for batch in results:
+            for row, ev in batch:
+                rows.append(row)
+                evidence.extend(ev)
+            if progress:
+                progress(len(batch))
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     analyse_seconds = time.perf_counter() - t0
 
     columns = ARTICLE_BASE_COLUMNS + lexicon_columns(lexicon_list)
@@ -146,7 +217,7 @@ def analyze(
         "lexicon_versions": {lex.name: lex.version for lex in lexicon_list},
         "lexicons": [lex.info() for lex in lexicon_list],
         "refused_lexicons": [{"path": str(p), "reason": r} for p, r in refused],
-        "parameters": {"model": model, "batch_size": batch_size, "bootstrap": bootstrap.as_dict()},
+        "parameters": {"model": model, "batch_size": batch_size, "jobs": jobs, "bootstrap": bootstrap.as_dict()},
         "bootstrap": bootstrap.as_dict(),
         "small_sample_threshold": bootstrap.small_sample_threshold,
         "outlets": outlet_order,

@@ -176,3 +176,17 @@ def test_real_corpus_slice_from_fang_covid(shared_dir, tmp_path):
     assert articles.date.str.match(r"^\d{4}-\d{2}-\d{2}$").all()
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["counts"]["articles"] == 200
+
+
+def test_worker_processes_give_identical_output(tmp_path):
+    """--jobs 2 runs the per-article step in two spawned processes; the tables must not change."""
+    import analysis as ql
+
+    corpus = ql.read_corpus(SEEDS)
+    many = ql.Corpus("many", [a.__class__(**{**a.__dict__, "id": f"{a.id}-{k}"}) for k in range(4) for a in corpus.articles], [])
+    serial = ql.analyze(many, model="blank", bootstrap=ql.BootstrapSettings(n_resamples=100), jobs=1)
+    parallel = ql.analyze(many, model="blank", bootstrap=ql.BootstrapSettings(n_resamples=100), jobs=2, batch_size=4)
+    assert parallel.run_info["parameters"]["jobs"] == 2
+    pd.testing.assert_frame_equal(serial.articles, parallel.articles)
+    pd.testing.assert_frame_equal(serial.evidence, parallel.evidence)
+    pd.testing.assert_frame_equal(serial.outlets, parallel.outlets)
