@@ -83,6 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_option(c)
     c.set_defaults(func=cmd_lexicon_coverage)
 
+    c = lsub.add_parser("import", help="convert a LIWC .dic or quanteda YAML dictionary into a lexicon TOML file", description="Convert a dictionary into the project's TOML lexicon format. liwc: LIWC .dic (UTF-8, word* = prefix); quanteda: quanteda YAML dictionary (nested keys become categories joined with _). Words are matched as word forms ('lower'), word* as 'prefix'. The TOML file is written for review; check it with 'quellenlage lexicon check'.")
+    c.add_argument("format", choices=["liwc", "quanteda"], help="format of the input dictionary")
+    c.add_argument("path", type=Path, help="the dictionary file")
+    c.add_argument("--name", required=True, help="lexicon name ([a-z][a-z0-9_]*; also the file stem)")
+    c.add_argument("--out", type=Path, default=Path("."), help="folder for <name>.toml (default: current folder)")
+    c.add_argument("--version", dest="lex_version", default="1.0.0", help="version of the new lexicon (default 1.0.0)")
+    c.add_argument("--source", help="where the dictionary comes from (recorded as each entry's source)")
+    c.set_defaults(func=cmd_lexicon_import)
+    c = lsub.add_parser("export", help="write a lexicon as LIWC .dic, quanteda YAML or TOML", description="Export one lexicon. Lossy conversions (lemma matching, exclusions, topic context, poles) are listed as warnings.")
+    c.add_argument("name", help="lexicon name")
+    c.add_argument("--format", dest="fmt", choices=["liwc", "quanteda", "toml"], required=True)
+    c.add_argument("--out", type=Path, required=True, help="output file")
+    c.add_argument("--lexicons", action="append", type=Path, metavar="DIR", help="lexicon folder or .toml file (repeatable; default: the shipped lexicons/)")
+    c.set_defaults(func=cmd_lexicon_export)
+
     p = sub.add_parser("kwic", help="show every match of a term in context", description="Keyword in context: every match of PATTERN in the corpus, matched like a lexicon entry (see --match).")
     p.add_argument("pattern", help="a term of one or more words, as in a lexicon ('militärische Spezialoperation'); '*' matches any one token")
     _add_corpus_options(p)
@@ -243,6 +258,37 @@ def cmd_lexicon_coverage(args) -> int:
     if args.csv:
         table.to_csv(args.csv, index=False)
         print(f"wrote {args.csv}", file=sys.stderr)
+    return 0
+
+
+def cmd_lexicon_import(args) -> int:
+    from .lexicon_formats import read_liwc, read_quanteda_yaml, write_toml
+
+    reader = read_liwc if args.format == "liwc" else read_quanteda_yaml
+    lexicon = reader(args.path, name=args.name, version=args.lex_version, source=args.source)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = write_toml(lexicon, args.out / f"{args.name}.toml")
+    n_terms = sum(len(e.terms) for e in lexicon.entries)
+    print(f"wrote {path}: {len(lexicon.categories)} categories, {len(lexicon.entries)} entries, {n_terms} terms")
+    print(f"next: quellenlage lexicon check {path}")
+    return 0
+
+
+def cmd_lexicon_export(args) -> int:
+    from .lexicon import load_lexicons
+    from .lexicon_formats import write_liwc, write_quanteda_yaml, write_toml
+
+    lexicon = load_lexicons(args.lexicons).by_name(args.name)
+    if args.fmt == "toml":
+        write_toml(lexicon, args.out)
+        warnings = []
+    elif args.fmt == "liwc":
+        warnings = write_liwc(lexicon, args.out)
+    else:
+        warnings = write_quanteda_yaml(lexicon, args.out)
+    for w in warnings:
+        print(f"warning {w}", file=sys.stderr)
+    print(f"wrote {args.out} ({args.fmt}, {len(warnings)} warnings)")
     return 0
 
 

@@ -441,3 +441,21 @@ def test_quanteda_round_trip_through_export(tmp_path):
     back = read_quanteda_yaml(tmp_path / "export.yml", name="q")
     assert summary(back) == summary(lex)  # nested keys come back flat, with the same names
     assert "  - Angst*" in (tmp_path / "export.yml").read_text(encoding="utf-8")  # list items indented like as.yaml()
+
+
+def test_import_and_export_commands(tmp_path, capsys):
+    from analysis.cli import main
+
+    dic = tmp_path / "emotionen.dic"
+    dic.write_text("%\n1\tangst\n2\twut\n%\nAngst*\t1\nFurcht\t1\nZorn\t2\nempör*\t2\n", encoding="utf-8")
+    assert main(["lexicon", "import", "liwc", str(dic), "--name", "emotionen", "--out", str(tmp_path / "lex")]) == 0
+    out = capsys.readouterr().out
+    assert "wrote" in out and "2 categories, 4 entries" in out
+    assert main(["lexicon", "check", str(tmp_path / "lex"), "--model", "blank"]) == 0
+    capsys.readouterr()
+    target = tmp_path / "back.yml"
+    assert main(["lexicon", "export", "emotionen", "--format", "quanteda", "--out", str(target), "--lexicons", str(tmp_path / "lex")]) == 0
+    text = target.read_text(encoding="utf-8")
+    assert "angst" in text and "Angst*" in text
+    assert main(["lexicon", "export", "war_naming", "--format", "liwc", "--out", str(tmp_path / "w.dic")]) == 0
+    assert "lemma" in capsys.readouterr().err  # lossy: lemma matching cannot be expressed in LIWC
