@@ -5,7 +5,8 @@ For each outlet and measure (rows of ``outlets.csv``, long format):
 * ``L.C.per_1000``: pooled rate ``1000 * sum(L.C) / sum(n_tokens)`` over the outlet's articles
   (a ratio estimator: long articles weigh more, as they contribute more words);
 * ``L.index``: pooled two-pole index ``(sum(right) - sum(left)) / (sum(right) + sum(left))``;
-  NaN when the outlet has no match of either pole.
+  NaN when the outlet has no match of either pole;
+* indicators (:class:`MeanMeasure`): the mean of the per-article values where defined.
 
 Uncertainty: articles are resampled with replacement (``n_resamples`` times, percentile
 interval; Efron & Tibshirani 1993, ch. 13). Resamples in which a ratio is undefined (no tokens,
@@ -65,6 +66,25 @@ class RatioMeasure:
     numerator_minus: str | None
     denominator: tuple[str, ...]
     scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class MeanMeasure:
+    """The mean of a per-article value (an indicator such as ``readability.flesch_amstad``) over
+    the outlet's articles where it is defined (NaN values are left out, never counted as 0).
+    ``n_matches`` of such a measure is the number of articles with a defined value."""
+
+    name: str
+    column: str
+
+
+_VALUE, _DEFINED = ".__value", ".__defined"
+
+
+def _as_ratio(measure: "RatioMeasure | MeanMeasure") -> RatioMeasure:
+    if isinstance(measure, MeanMeasure):
+        return RatioMeasure(measure.name, measure.column + _VALUE, None, (measure.column + _DEFINED,))
+    return measure
 
 
 def framing_measures(lexicons: Iterable[Lexicon]) -> list[RatioMeasure]:
@@ -140,7 +160,7 @@ def outlet_seed(seed: int, outlet: str) -> list[int]:
 
 def aggregate_outlets(
     articles: pd.DataFrame,
-    measures: Sequence[RatioMeasure],
+    measures: Sequence[RatioMeasure | MeanMeasure],
     settings: BootstrapSettings = BootstrapSettings(),
     *,
     outlet_order: Sequence[str] | None = None,
@@ -148,6 +168,18 @@ def aggregate_outlets(
     """Per-outlet estimates and bootstrap CIs in long format (see module docstring)."""
     if articles.empty:
         return pd.DataFrame(columns=OUTLET_COLUMNS)
+    means = [m for m in measures if isinstance(m, MeanMeasure)]
+    if means:
+        missing = [m.column for m in means if m.column not in articles.columns]
+        if missing:
+            raise KeyError(f"articles table lacks columns needed for aggregation: {missing}")
+        derived = {}
+        for m in means:
+            values = pd.to_numeric(articles[m.column], errors="coerce")
+            derived[m.column + _VALUE] = values.fillna(0.0)
+            derived[m.column + _DEFINED] = values.notna().astype(float)
+        articles = pd.concat([articles, pd.DataFrame(derived, index=articles.index)], axis=1)
+    measures = [_as_ratio(m) for m in measures]
     columns = sorted({c for m in measures for c in (m.numerator_plus, m.numerator_minus, *m.denominator) if c})
     missing = [c for c in columns if c not in articles.columns]
     if missing:
@@ -183,7 +215,12 @@ def aggregate_outlets(
         n_tokens = int(articles.loc[articles["outlet"] == outlet, "n_tokens"].sum())
         for m, (num_w, den_w, scale), (low, high) in zip(measures, compiled, cis):
             estimate = float(_ratio(np.array([totals @ num_w]), np.array([totals @ den_w]), scale)[0])
-            n_matches = totals[col_index[m.numerator_plus]] + (totals[col_index[m.numerator_minus]] if m.numerator_minus else 0)
+            if m.numerator_plus.endswith(_VALUE):  # a mean: articles with a defined value
+                n_matches = totals[col_index[m.denominator[0]]]
+            else:
+                n_matches = totals[col_index[m.numerator_plus]] + (
+                    totals[col_index[m.numerator_minus]] if m.numerator_minus else 0
+                )
             rows.append(
                 {
                     "outlet": outlet,

@@ -101,3 +101,14 @@ def test_settings_validation():
         BootstrapSettings(ci=95)
     with pytest.raises(ValueError, match="n_resamples"):
         BootstrapSettings(n_resamples=0)
+
+
+def test_mean_measure_leaves_undefined_values_out():
+    from analysis.aggregate import MeanMeasure
+
+    df = table().assign(**{"readability.flesch_amstad": [50.0, 70.0, float("nan"), 40.0, 60.0, float("nan"), float("nan")]})
+    out = aggregate_outlets(df, [MeanMeasure("readability.flesch_amstad", "readability.flesch_amstad")], BootstrapSettings(n_resamples=300))
+    x = get(out, "x", "readability.flesch_amstad")
+    assert x.estimate == pytest.approx(60.0) and x.n_matches == 2  # the NaN article is left out, not a 0
+    assert 50.0 <= x.ci_low <= x.ci_high <= 70.0
+    assert math.isnan(get(out, "z", "readability.flesch_amstad").estimate)
