@@ -207,7 +207,8 @@ def aggregate_outlets(
         sub = articles.loc[articles["outlet"] == outlet, columns]
         if sub.empty:
             continue
-        table = sub.to_numpy(dtype=float)
+        # counts are never undefined; a NaN count (a measure that could not run) adds nothing
+        table = np.nan_to_num(sub.to_numpy(dtype=float), nan=0.0)
         totals = table.sum(axis=0)
         rng = np.random.default_rng(outlet_seed(settings.seed, outlet))
         cis = bootstrap_ratio_cis(table, compiled, rng=rng, n_resamples=settings.n_resamples, ci=settings.ci)

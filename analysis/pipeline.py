@@ -21,17 +21,21 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import __version__
-from .aggregate import BootstrapSettings, aggregate_outlets, framing_measures
+from .aggregate import BootstrapSettings, MeanMeasure, RatioMeasure, aggregate_outlets, framing_measures
 from .corpus import Article, Corpus, CorpusIssue, read_corpus, write_issues_csv
 from .errors import CorpusError
 from .framing import Evidence, count_sentences, count_tokens, lexicon_columns, measure_framing
+from .indicators import indicator_columns, measure_indicators, outlet_profile, profile_measures, quote_mask
+from .reuse import ReuseSettings, find_reuse, fingerprint_doc, passages_as_evidence
+from .sourcing import SourcingResources, analyze_sourcing
+from .errors import LexiconError
 from .lexicon import Lexicon, LexiconSet, add_lexicon_rulers, load_lexicons
 from .nlp import describe_pipeline, load_base_pipeline
 
 log = logging.getLogger(__name__)
 
 ARTICLE_BASE_COLUMNS = ["article_id", "outlet", "date", "title", "url", "n_tokens", "n_sentences"]
-EVIDENCE_COLUMNS = ["article_id", "lexicon", "entry_id", "category", "start_char", "end_char", "text", "left", "right"]
+EVIDENCE_COLUMNS = ["article_id", "lexicon", "entry_id", "category", "start_char", "end_char", "text", "left", "right", "voice"]
 
 
 @dataclass
@@ -47,6 +51,7 @@ class AnalysisResult:
     run_info: dict
     texts: dict[str, str] = field(default_factory=dict, repr=False)
     refused_lexicons: list[tuple[Path, str]] = field(default_factory=list)
+    reuse_matrix: pd.DataFrame | None = None
 
 
 def build_pipeline(lexicons: Iterable[Lexicon], model: str | None = "auto") -> Language:
@@ -55,8 +60,19 @@ def build_pipeline(lexicons: Iterable[Lexicon], model: str | None = "auto") -> L
     return add_lexicon_rulers(nlp, lexicons)
 
 
-def analyze_doc(doc: Doc, article: Article, lexicons: Sequence[Lexicon]) -> tuple[dict, list[Evidence]]:
-    """The per-article step: one flat row of numbers and the evidence backing its counts."""
+def analyze_doc(
+    doc: Doc,
+    article: Article,
+    lexicons: Sequence[Lexicon],
+    sourcing: SourcingResources | None = None,
+) -> tuple[dict, list[dict]]:
+    """The per-article step: one flat row of numbers and the evidence (dicts) backing its counts.
+
+    Framing counts per lexicon; with ``sourcing`` resources the attributions, voices and the
+    own-voice indices (:mod:`analysis.sourcing`), which also give every evidence line its
+    ``voice`` (``own`` or ``quoted``); then the reliability indicators (readability, epistemic
+    markers, subjectivity; :mod:`analysis.indicators`).
+    """
     row = {
         "article_id": article.id,
         "outlet": article.outlet,
@@ -66,9 +82,44 @@ def analyze_doc(doc: Doc, article: Article, lexicons: Sequence[Lexicon]) -> tupl
         "n_tokens": count_tokens(doc),
         "n_sentences": count_sentences(doc),
     }
-    framing_row, evidence = measure_framing(doc, article.id, lexicons)
+    framing_row, framing_evidence = measure_framing(doc, article.id, lexicons)
     row.update(framing_row)
+    evidence = [e.as_dict() for e in framing_evidence]
+    token_mask = None
+    if sourcing is not None:
+        result = analyze_sourcing(
+            doc, article.id, resources=sourcing, lexicons=lexicons, n_tokens=row["n_tokens"], text=article.text
+        )
+        row.update(result.row)
+        voice = result.mask.voice
+        for e in evidence:
+            e["voice"] = voice(e["start_char"], e["end_char"])
+        for e in result.evidence:
+            d = e.as_dict()
+            # A split cue ("drohte … an") is one span from its first to its last word; the
+            # evidence text is always the exact text of that span.
+            d["text"] = article.text[d["start_char"] : d["end_char"]]
+            evidence.append(d)
+        token_mask = result.mask.token_mask(doc)
+    indicator_row, indicator_evidence = measure_indicators(
+        doc, article.id, quoted=token_mask if token_mask is not None else quote_mask(doc)
+    )
+    row.update(indicator_row)
+    for e in indicator_evidence:
+        d = e.as_dict()
+        if sourcing is not None:
+            d["voice"] = voice(d["start_char"], d["end_char"])
+        evidence.append(d)
     return row, evidence
+
+
+def sourcing_resources(lexicons: Sequence[Lexicon], nlp: Language) -> SourcingResources | None:
+    """Sourcing needs the ``actors`` and ``reporting_verbs`` lexicons; without them it is skipped."""
+    try:
+        return SourcingResources.from_lexicon_set(lexicons, nlp)
+    except LexiconError as exc:
+        log.warning("sourcing and voices are not measured: %s", exc)
+        return None
 
 
 class ArticleBatchAnalyzer:
@@ -78,27 +129,42 @@ class ArticleBatchAnalyzer:
     result of a batch is a list of ``(row, evidence dicts)`` in input order.
     """
 
-    def __init__(self, lexicons: Sequence[Lexicon], model: str | None, *, nlp: Language | None = None, batch_size: int = 32):
+    def __init__(
+        self,
+        lexicons: Sequence[Lexicon],
+        model: str | None,
+        *,
+        nlp: Language | None = None,
+        batch_size: int = 32,
+        reuse: ReuseSettings | None = ReuseSettings(),
+    ):
         self.lexicons = list(lexicons)
         self.model = model
         self.batch_size = batch_size
+        self.reuse = reuse
         self.nlp = nlp if nlp is not None else build_pipeline(self.lexicons, model)
+        self.sourcing = sourcing_resources(self.lexicons, self.nlp)
 
-    def __call__(self, articles: Sequence[Article]) -> list[tuple[dict, list[dict]]]:
+    def __call__(self, articles: Sequence[Article]) -> list[tuple[dict, list[dict], object]]:
         out = []
         docs = self.nlp.pipe((a.text for a in articles), batch_size=self.batch_size)
         for article, doc in zip(articles, docs):
-            row, ev = analyze_doc(doc, article, self.lexicons)
-            out.append((row, [e.as_dict() for e in ev]))
+            row, ev = analyze_doc(doc, article, self.lexicons, self.sourcing)
+            fingerprint = (
+                fingerprint_doc(doc, article.id, article.outlet, shingle_words=self.reuse.shingle_words)
+                if self.reuse is not None
+                else None
+            )
+            out.append((row, ev, fingerprint))
         return out
 
 
 _WORKER: ArticleBatchAnalyzer | None = None
 
 
-def _worker_init(lexicons: Sequence[Lexicon], model: str | None, batch_size: int) -> None:
+def _worker_init(lexicons: Sequence[Lexicon], model: str | None, batch_size: int, reuse: ReuseSettings | None) -> None:
     global _WORKER
-    _WORKER = ArticleBatchAnalyzer(lexicons, model, batch_size=batch_size)
+    _WORKER = ArticleBatchAnalyzer(lexicons, model, batch_size=batch_size, reuse=reuse)
 
 
 def _worker_run(articles: Sequence[Article]) -> list[tuple[dict, list[dict]]]:
@@ -121,6 +187,33 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def sourcing_measures(lexicons: Sequence[Lexicon], columns) -> list:
+    """Per-outlet sourcing measures for the columns present (none when sourcing was skipped).
+
+    ``L.index_own``: pooled own-voice index from ``L.<pole>.own`` counts; quotes and attributions
+    per 1,000 tokens pooled like lexicon rates; ``voices.<camp>.share``: the camp's attributions over
+    all attributions with a resolved actor, pooled; sentence shares: mean of the article shares.
+    """
+    columns = set(columns)
+    out: list = []
+    for lex in lexicons:
+        if lex.poles:
+            left, right = (f"{lex.name}.{p}.own" for p in lex.poles)
+            if left in columns and right in columns:
+                out.append(RatioMeasure(f"{lex.name}.index_own", right, left, (right, left)))
+    for count in ("sourcing.quotes", "sourcing.attributions", "sourcing.agency_citations"):
+        if count in columns:
+            out.append(RatioMeasure(f"{count}.per_1000" if not count.endswith("citations") else f"{count}.per_1000", count, None, ("n_tokens",), 1000.0))
+    camps = sorted(c[len("voices."):] for c in columns if c.startswith("voices.") and c.count(".") == 1 and c != "voices.unresolved")
+    resolved = tuple(f"voices.{c}" for c in camps)
+    for camp in camps:
+        out.append(RatioMeasure(f"voices.{camp}.share", f"voices.{camp}", None, resolved))
+    for share in ("sourcing.attributed_sentence_share", "sourcing.unattributed_assertive_share", "sourcing.evaluative_verb_share", "sourcing.quoted_token_share"):
+        if share in columns:
+            out.append(MeanMeasure(share, share))
+    return out
+
+
 def _resolve_lexicons(lexicons, lexicon_dirs) -> tuple[list[Lexicon], list[tuple[Path, str]]]:
     if lexicons is not None:
         if isinstance(lexicons, LexiconSet):
@@ -141,11 +234,13 @@ def analyze(
     batch_size: int = 32,
     nlp: Language | None = None,
     jobs: int = 1,
+    reuse: ReuseSettings | None = ReuseSettings(),
     **read_kwargs,
 ) -> AnalysisResult:
     """Analyse a corpus (a :class:`Corpus` or a path read with :func:`read_corpus`).
 
-    ``jobs``: worker processes for the per-article step (1 = in this process; each worker builds
+    ``reuse``: settings of the cross-article text-reuse detection (:mod:`analysis.reuse`), or None
+    to skip it. ``jobs``: worker processes for the per-article step (1 = in this process; each worker builds
     its own pipeline; results are collected in input order, so the output is identical for any
     ``jobs``). ``progress`` is called with the number of articles finished since the last call.
     Raises :class:`CorpusError` when no article could be analysed.
@@ -173,21 +268,27 @@ def analyze(
     t0 = time.perf_counter()
     task_size = max(batch_size, 64)
     if jobs == 1:
-        results = map(ArticleBatchAnalyzer(lexicon_list, model, nlp=nlp, batch_size=batch_size), _batches(corpus.articles, task_size))
+        results = map(
+            ArticleBatchAnalyzer(lexicon_list, model, nlp=nlp, batch_size=batch_size, reuse=reuse),
+            _batches(corpus.articles, task_size),
+        )
         pool = None
     else:
         import multiprocessing
 
         # spawn: workers start clean (no inherited threads or locks) on every platform
         pool = multiprocessing.get_context("spawn").Pool(
-            jobs, initializer=_worker_init, initargs=(lexicon_list, model, batch_size)
+            jobs, initializer=_worker_init, initargs=(lexicon_list, model, batch_size, reuse)
         )
         results = pool.imap(_worker_run, _batches(corpus.articles, task_size))
+    fingerprints = []
     try:
         for batch in results:
-            for row, ev in batch:
+            for row, ev, fingerprint in batch:
                 rows.append(row)
                 evidence.extend(ev)
+                if fingerprint is not None:
+                    fingerprints.append(fingerprint)
             if progress:
                 progress(len(batch))
     finally:
@@ -197,11 +298,31 @@ def analyze(
     analyse_seconds = time.perf_counter() - t0
 
     columns = ARTICLE_BASE_COLUMNS + lexicon_columns(lexicon_list)
+    columns += [c for c in indicator_columns() if c not in columns]
+    columns += [k for k in (rows[0] if rows else {}) if k not in columns]
     articles_df = pd.DataFrame(rows, columns=columns)
-    evidence_df = pd.DataFrame(evidence, columns=EVIDENCE_COLUMNS)
+
+    t1 = time.perf_counter()
+    reuse_result = None
+    if reuse is not None and fingerprints:
+        reuse_result = find_reuse(fingerprints, reuse, texts=texts)
+        reuse_cols = reuse_result.articles.drop(columns=[c for c in ("outlet",) if c in reuse_result.articles.columns])
+        articles_df = articles_df.merge(reuse_cols, on="article_id", how="left")
+        evidence.extend(passages_as_evidence(reuse_result.passages))
+    reuse_seconds = time.perf_counter() - t1
+    del fingerprints
+
+    evidence_df = pd.DataFrame(evidence, columns=EVIDENCE_COLUMNS + ["matched_articles"])
+    for optional in ("voice", "matched_articles"):
+        if evidence_df[optional].isna().all():
+            evidence_df = evidence_df.drop(columns=[optional])
     outlet_order = sorted(articles_df["outlet"].unique())
     t1 = time.perf_counter()
-    outlets_df = aggregate_outlets(articles_df, framing_measures(lexicon_list), bootstrap, outlet_order=outlet_order)
+    measures = framing_measures(lexicon_list) + sourcing_measures(lexicon_list, articles_df.columns)
+    outlets_df = aggregate_outlets(articles_df, measures, bootstrap, outlet_order=outlet_order)
+    profile = outlet_profile(articles_df, profile_measures(), bootstrap, outlet_order=outlet_order)
+    if not profile.empty:
+        outlets_df = pd.concat([outlets_df, profile[outlets_df.columns]], ignore_index=True)
     aggregate_seconds = time.perf_counter() - t1
 
     dates = sorted(d for d in articles_df["date"] if d)
@@ -238,8 +359,10 @@ def analyze(
             "read_and_load": round(read_seconds, 3),
             "analyse": round(analyse_seconds, 3),
             "aggregate": round(aggregate_seconds, 3),
+            "reuse": round(reuse_seconds, 3),
         },
         "words_per_second": round(n_words / analyse_seconds, 1) if analyse_seconds > 0 else math.nan,
+        "reuse": reuse_result.info() if reuse_result is not None else None,
     }
     return AnalysisResult(
         corpus_name=corpus.name,
@@ -251,6 +374,7 @@ def analyze(
         run_info=run_info,
         texts=texts,
         refused_lexicons=refused,
+        reuse_matrix=reuse_result.matrix_long() if reuse_result is not None else None,
     )
 
 
@@ -314,6 +438,11 @@ def write_outputs(
             for aid, text in result.texts.items():
                 fh.write(json.dumps({"article_id": aid, "outlet": outlet_of.get(aid, ""), "text": text}, ensure_ascii=False) + "\n")
         commit(tmp, out / "texts.jsonl", "texts.jsonl")
+
+    if result.reuse_matrix is not None:
+        tmp = out / ".reuse.csv.tmp"
+        result.reuse_matrix.to_csv(tmp, index=False)
+        commit(tmp, out / "reuse.csv", "reuse.csv")
 
     tmp = out / ".rejected.csv.tmp"
     write_issues_csv(result.issues, tmp)

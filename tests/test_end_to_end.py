@@ -64,7 +64,7 @@ def test_seed_findings(seeds_run):
     assert articles["transliteration.index"][SEED_IDS["003"]] > 0  # "Wladimir Selenskij"
 
 
-def test_every_evidence_line_matches_the_text_and_backs_the_counts(seeds_run):
+def test_every_evidence_line_matches_the_text_and_backs_the_counts(seeds_run, shipped_lexicons):
     texts = {}
     with (seeds_run / "texts.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
@@ -79,7 +79,12 @@ def test_every_evidence_line_matches_the_text_and_backs_the_counts(seeds_run):
     assert texts[SEED_IDS["001"]].startswith("Nach dem Treffen")
     counts = pd.DataFrame(evidence).groupby(["article_id", "lexicon", "category"]).size()
     articles = pd.read_csv(seeds_run / "articles.csv").set_index("article_id")
-    for column in [c for c in articles.columns if c.count(".") == 1 and not c.endswith(".index")]:
+    lexicon_counts = [f"{lex.name}.{cat}" for lex in shipped_lexicons for cat in lex.category_names]
+    assert set(lexicon_counts) <= set(articles.columns)
+    for e in evidence:
+        if e["lexicon"] != "reuse":
+            assert e["voice"] in ("own", "quoted"), e
+    for column in lexicon_counts:
         lexicon, category = column.split(".")
         for aid, value in articles[column].items():
             assert value == counts.get((aid, lexicon, category), 0), (aid, column)
