@@ -83,10 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_option(c)
     c.set_defaults(func=cmd_lexicon_coverage)
 
-    c = lsub.add_parser("import", help="convert a LIWC .dic or quanteda YAML dictionary into a lexicon TOML file", description="Convert a dictionary into the project's TOML lexicon format. liwc: LIWC .dic (UTF-8, word* = prefix); quanteda: quanteda YAML dictionary (nested keys become categories joined with _). Words are matched as word forms ('lower'), word* as 'prefix'. The TOML file is written for review; check it with 'quellenlage lexicon check'.")
-    c.add_argument("format", choices=["liwc", "quanteda"], help="format of the input dictionary")
-    c.add_argument("path", type=Path, help="the dictionary file")
-    c.add_argument("--name", required=True, help="lexicon name ([a-z][a-z0-9_]*; also the file stem)")
+    c = lsub.add_parser("import", help="convert SentiWS, Rauh, LIWC .dic or quanteda YAML into a lexicon TOML file", description="Convert a dictionary into the project's TOML lexicon format, for your own lexicon folder (never the shipped one: SentiWS and Rauh are third-party, non-commercial). sentiws: the SentiWS folder or its two .txt files (categories positive/negative, lemma matching); rauh: the Rauh sentiment dictionary folder (categories positive/negative); liwc: LIWC .dic (UTF-8, word* = prefix); quanteda: quanteda YAML dictionary (nested keys become categories joined with _). Analyse with --lexicons lexicons --lexicons YOUR_FOLDER to get e.g. sentiws.positive.per_1000 and sentiws.negative.per_1000 per article (tone).")
+    c.add_argument("format", choices=["sentiws", "rauh", "liwc", "quanteda"], help="format of the input dictionary")
+    c.add_argument("path", type=Path, help="the dictionary file or folder")
+    c.add_argument("--name", help="lexicon name ([a-z][a-z0-9_]*; also the file stem); default: the format for sentiws/rauh, required otherwise")
     c.add_argument("--out", type=Path, default=Path("."), help="folder for <name>.toml (default: current folder)")
     c.add_argument("--version", dest="lex_version", default="1.0.0", help="version of the new lexicon (default 1.0.0)")
     c.add_argument("--source", help="where the dictionary comes from (recorded as each entry's source)")
@@ -264,6 +264,16 @@ def cmd_lexicon_coverage(args) -> int:
 def cmd_lexicon_import(args) -> int:
     from .lexicon_formats import read_liwc, read_quanteda_yaml, write_toml
 
+    if args.format in ("sentiws", "rauh"):
+        from .lexicon_import import run_import
+
+        name = args.name or args.format
+        path = run_import(args.format, args.path, args.out / f"{name}.toml", name=name, version=args.lex_version)
+        print(f"wrote {path} (for your own lexicon folder; do not add it to the shipped lexicons/)")
+        print(f"next: quellenlage lexicon check {path}; quellenlage analyze CORPUS --lexicons lexicons --lexicons {args.out}")
+        return 0
+    if not args.name:
+        raise QuellenlageError(f"lexicon import {args.format} needs --name (the new lexicon's name)")
     reader = read_liwc if args.format == "liwc" else read_quanteda_yaml
     lexicon = reader(args.path, name=args.name, version=args.lex_version, source=args.source)
     args.out.mkdir(parents=True, exist_ok=True)

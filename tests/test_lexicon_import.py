@@ -182,3 +182,23 @@ def test_real_lexicons_give_tone_per_seed_article_and_convert(lexicon_sources, b
         written = li.run_import(kind, lexicon_sources / kind, tmp_path)
         assert written.name == f"{kind}.toml"
         assert load_lexicon(written).name == kind
+
+
+def test_import_command_sentiws_gives_tone_columns(shared_dir, tmp_path, capsys):
+    """quellenlage lexicon import sentiws → own lexicon folder → positive/negative per 1,000 tokens per article."""
+    import pandas as pd
+
+    from analysis.cli import main
+    from tests.conftest import ROOT, SEEDS
+
+    source = shared_dir / "lexicon-sources" / "sentiws"
+    if not source.is_dir():
+        pytest.skip(f"{source} not found")
+    assert main(["lexicon", "import", "sentiws", str(source), "--out", str(tmp_path / "mine")]) == 0
+    assert (tmp_path / "mine" / "sentiws.toml").is_file()
+    out = tmp_path / "run"
+    args = ["analyze", str(SEEDS), "--lexicons", str(ROOT / "lexicons"), "--lexicons", str(tmp_path / "mine"),
+            "--out", str(out), "--model", "blank", "--no-report", "--bootstrap", "50", "--jobs", "1"]
+    assert main(args) == 0
+    articles = pd.read_csv(out / "articles.csv")
+    assert (articles["sentiws.negative.per_1000"] > 0).any() and (articles["sentiws.positive.per_1000"] > 0).any()
