@@ -50,6 +50,7 @@ import itertools
 import logging
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -511,7 +512,7 @@ class CompiledLexicon:
     """What one lexicon compiles to: span_ruler token patterns and NORM phrase sequences."""
 
     token_patterns: list[dict]
-    phrases: list[tuple[str, str, tuple[str, ...]]]  # (label, entry id, norms)
+    phrases: list[tuple[str, str, tuple[str, ...], str]]  # (label, entry id, norms, term as written)
 
 
 def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
@@ -533,12 +534,12 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
         ctx_entry = Entry(CONTEXT_LABEL, CONTEXT_LABEL, lexicon.context.terms, lexicon.context.match, lexicon.context.source)
         jobs.extend((ctx_entry, CONTEXT_LABEL, term) for term in ctx_entry.terms)
     patterns: list[dict] = []
-    phrases: list[tuple[str, str, tuple[str, ...]]] = []
+    phrases: list[tuple[str, str, tuple[str, ...], str]] = []
     token_jobs = []
     for entry, label, term in jobs:
         if entry.match == "lemma" and WILDCARD not in term.split():
             for norms in _norm_sequences(nlp, term):
-                phrases.append((label, entry.id, norms))
+                phrases.append((label, entry.id, norms, term))
         else:
             token_jobs.append((entry, label, term))
     # The wildcard is replaced by a placeholder word so the tokenizer keeps it as one token.
@@ -586,6 +587,8 @@ def make_lexicon_spans_filter(context_entries: list[str] = [], context_window: i
 
 
 def _sentence_index(doc: Doc):
+    if not doc.has_annotation("SENT_START"):  # a pipeline without sentence boundaries: one sentence
+        return lambda token_i: 0
     starts = [sent.start for sent in doc.sents]
 
     def index(token_i: int) -> int:
@@ -664,19 +667,25 @@ def add_lexicon_rulers(nlp: Language, lexicons: Iterable[Lexicon]) -> Language:
 def _add_to_ruler(ruler, compiled: CompiledLexicon) -> None:
     """Token patterns via ``add_patterns``; NORM phrases as pre-built Docs on the ruler's PhraseMatcher.
 
-    Each (label, id) is registered once through ``add_patterns`` (a token pattern of its first
-    NORM sequence), so the span_ruler maps matches back to label and id; the further sequences are
-    added to ``ruler.phrase_matcher`` under the same key. Rulers are rebuilt from the TOML files on
-    every run and never serialised, so nothing is lost by bypassing ``add_patterns`` for them.
+    Each (label, id) is registered once through ``add_patterns`` with a phrase pattern (the term as
+    written, analysed by the pipeline before the ruler, i.e. one of its own NORM sequences), so the
+    span_ruler maps matches back to label and id without adding to the slower token Matcher; the
+    further sequences go to ``ruler.phrase_matcher`` under the same key. Rulers are rebuilt from the
+    TOML files on every run and never serialised, so nothing is lost by bypassing ``add_patterns``.
     """
     ruler.add_patterns(compiled.token_patterns)
     registered: set[tuple[str, str]] = set()
     vocab = ruler.nlp.vocab
-    for label, entry_id, norms in compiled.phrases:
+    registrations = []
+    for label, entry_id, _norms, term in compiled.phrases:
         if (label, entry_id) not in registered:
-            ruler.add_patterns([{"label": label, "id": entry_id, "pattern": [{"NORM": n} for n in norms]}])
+            registrations.append({"label": label, "id": entry_id, "pattern": term})
             registered.add((label, entry_id))
-            continue
+    with warnings.catch_warnings():
+        # W012: the phrase pattern is deliberately analysed by the pipeline (NORM = lower-cased lemma)
+        warnings.filterwarnings("ignore", message=r".*\[W012\]")
+        ruler.add_patterns(registrations)
+    for label, entry_id, norms, _term in compiled.phrases:
         doc = Doc(vocab, words=list(norms))
         for token, norm in zip(doc, norms):
             token.norm_ = norm

@@ -204,7 +204,11 @@ def sourcing_measures(lexicons: Sequence[Lexicon], columns) -> list:
     for count in ("sourcing.quotes", "sourcing.attributions", "sourcing.agency_citations"):
         if count in columns:
             out.append(RatioMeasure(f"{count}.per_1000" if not count.endswith("citations") else f"{count}.per_1000", count, None, ("n_tokens",), 1000.0))
-    camps = sorted(c[len("voices."):] for c in columns if c.startswith("voices.") and c.count(".") == 1 and c != "voices.unresolved")
+    camps = sorted(
+        c[len("voices."):]
+        for c in columns
+        if c.startswith("voices.") and c.count(".") == 1 and c not in ("voices.unresolved", "voices.resolved_share")
+    )
     resolved = tuple(f"voices.{c}" for c in camps)
     for camp in camps:
         out.append(RatioMeasure(f"voices.{camp}.share", f"voices.{camp}", None, resolved))
@@ -458,6 +462,7 @@ def write_outputs(
             evidence=result.evidence,
             lexicons=[lex.info() for lex in result.lexicons],
             run_info=result.run_info,
+            reuse=result.reuse_matrix,
         )
         written["report.pdf"] = files["pdf"]
         for fig in files["figures"]:

@@ -540,8 +540,11 @@ def write_report(
     evidence: pd.DataFrame,
     lexicons: list[dict],
     run_info: dict,
+    reuse: pd.DataFrame | None = None,
 ) -> dict:
     """Write ``out_dir/report.pdf`` and ``out_dir/figures/*.png``; return their paths.
+
+    ``reuse``: the outlet × outlet reuse table (reuse.csv) for the text-reuse page, if measured.
 
     Returns ``{"pdf": Path, "figures": [Path, ...]}`` (figures in page order).  Raises
     :class:`QuellenlageError` when a table lacks a required column (see ``REQUIRED_COLUMNS``) or a
@@ -851,6 +854,18 @@ def write_report(
             fig = plots.index_trend_figure(trend, lexicon=name, poles=poles, palette=palette, width_in=portrait_w / inch)
             path, size = save(fig, figure_filename("trend", name))
             story.append(_image(path, size, portrait_w, portrait_h * 0.6))
+
+    # ---- 4c. sourcing and reliability pages (analysis/report_reliability.py) ----------------
+    from .report_reliability import reliability_pages
+
+    story += reliability_pages(
+        articles=articles, outlets=outlets, reuse=reuse, outlet_order=outlet_order, palette=palette,
+        styles=styles, save=save, portrait_w=portrait_w, portrait_h=portrait_h,
+        small_sample=small_sample, n_articles=n_articles,
+        helpers={"_heading": _heading, "_table": _table, "_image": _image, "escape_markup": escape_markup,
+                 "_fmt_int": _fmt_int, "regular": regular, "bold": bold},
+        poles={lex["name"]: tuple(lex["poles"]) for lex in two_pole},
+    )
 
     # ---- 5. evidence -----------------------------------------------------------------------
     story.append(PageBreak())

@@ -2196,6 +2196,9 @@ def _find_attributions(doc: Doc, res: SourcingResources, nested: bool, text: str
     all_cands = cands + (nested_cands if nested else [])
     all_cands.sort(key=lambda c: (c.message[0][0], c.nested))
     for c in all_cands:
+        if not any(e > s for s, e in c.message):
+            # a frame whose message is empty (e.g. the quote marks enclose nothing) is no attribution
+            continue
         out.append(_to_attribution(doc, v, c, actors))
     return out, v
 

@@ -218,14 +218,14 @@ def test_one_outlet_without_evidence_still_gives_a_pdf(tmp_path):
     assert result["figures"] == []
     assert list((tmp_path / "figures").glob("*.png")) == []
     # title, heatmap sentence, 2 index pages, 2 term pages, evidence sentence
-    assert page_count(result["pdf"]) == 8  # title, method, heatmap, 2 index, 2 terms, evidence
+    assert page_count(result["pdf"]) == 14  # title, method, heatmap, 2 index, 2 terms, 6 sourcing/reliability, evidence
 
 
 def test_evidence_frame_without_columns_counts_as_no_evidence(tmp_path):
     inputs = synthetic_inputs(("dpa", "rt-de"), (2, 2), with_evidence=False)
     inputs["evidence"] = pd.DataFrame()
     result = report.write_report(tmp_path, **inputs)
-    assert page_count(result["pdf"]) == 8  # title, method, heatmap, 2 index, 2 terms, evidence
+    assert page_count(result["pdf"]) == 14  # title, method, heatmap, 2 index, 2 terms, 6 sourcing/reliability, evidence
 
 
 def test_outlet_with_nan_index_is_not_a_point_but_the_pdf_builds(tmp_path):
@@ -543,7 +543,7 @@ def test_no_articles_at_all_still_gives_a_pdf(tmp_path):
     inputs["run_info"]["outlets"] = []
     result = report.write_report(tmp_path, **inputs)
     assert result["figures"] == []
-    assert page_count(result["pdf"]) == 8  # title, method, heatmap, 2 index, 2 terms, evidence
+    assert page_count(result["pdf"]) == 14  # title, method, heatmap, 2 index, 2 terms, 6 sourcing/reliability, evidence
 
 
 def test_finding_states_how_many_matches_carry_the_index():

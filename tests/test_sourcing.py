@@ -437,3 +437,13 @@ def test_seed_003_reposts_kremlin_positions_with_fewer_attributions(seed_docs, r
         article, doc = seed_docs[seed]
         shares[seed] = S.analyze_sourcing(doc, article.id, resources=resources).row["sourcing.unattributed_assertive_share"]
     assert shares["003"] > shares["000"]
+
+
+def test_empty_quote_is_no_attribution_and_does_not_crash():
+    from analysis.nlp import load_base_pipeline
+    from analysis.sourcing import find_attributions
+
+    nlp = load_base_pipeline("blank")
+    for text in ["Er sagte: „“ Dann ging er.", "„“, sagte Peskow.", "Peskow sagte „ “ und schwieg."]:
+        atts = find_attributions(nlp(text))
+        assert all(a.message.text.strip() for a in atts)
