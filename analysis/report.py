@@ -907,12 +907,25 @@ def _fit_right(text: str, width: float, font: str, size: float) -> str:
     return text.rstrip() + "…"
 
 
+#: Matches longer than this (a whole quoted message, a reused passage) are shown shortened in the
+#: evidence pages; evidence.jsonl keeps the full span.
+KWIC_MATCH_CHARS = 90
+
+
+def _shorten_match(text: str, limit: int = KWIC_MATCH_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    half = (limit - 3) // 2
+    return f"{text[:half].rstrip()} … {text[-half:].lstrip()}"
+
+
 def _evidence_flowables(groups: list[KwicGroup], lexicons: Sequence[Mapping], outlet_order: Sequence[str],
                         styles: dict, regular: str, bold: str, frame_width: float) -> list:
     size = styles["kwic"].fontSize
     pad = 3
     all_ids = [str(a) for g in groups for a in g.lines["article_id"]]
-    all_matches = [str(t) for g in groups for t in g.lines["text"]]
+    all_matches = [_shorten_match(str(t)) for g in groups for t in g.lines["text"]]
     id_w = min(max([pdfmetrics.stringWidth(a, regular, size) for a in all_ids] + [30]) + 2 * pad, 4.2 * cm)
     match_w = min(max([pdfmetrics.stringWidth(t, bold, size) for t in all_matches] + [30]) + 2 * pad, 5.0 * cm)
     side_w = (frame_width - id_w - match_w) / 2
@@ -945,7 +958,7 @@ def _evidence_flowables(groups: list[KwicGroup], lexicons: Sequence[Mapping], ou
             rows.append([
                 Paragraph(escape_markup(line.article_id), styles["kwic"]),
                 Paragraph(escape_markup(left), styles["kwic_right"]),
-                Paragraph(f"<b>{escape_markup(line.text)}</b>", styles["kwic"]),
+                Paragraph(f"<b>{escape_markup(_shorten_match(str(line.text)))}</b>", styles["kwic"]),
                 Paragraph(escape_markup(right), styles["kwic"]),
             ])
         table = Table(rows, colWidths=[id_w, side_w, match_w, side_w], hAlign="LEFT")

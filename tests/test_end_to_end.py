@@ -62,6 +62,12 @@ def test_seed_findings(seeds_run):
     assert war[SEED_IDS["001"]] < 0  # dpa: "Krieg gegen die Ukraine", "Invasion", "angegriffene Ukraine"
     assert war[SEED_IDS["000"]] <= 0  # dpa; its only euphemism stands inside a Peskow quote
     assert articles["transliteration.index"][SEED_IDS["003"]] > 0  # "Wladimir Selenskij"
+    own = articles["war_naming.index_own"]  # the outlet's own voice: quoted terms left out
+    assert own[SEED_IDS["000"]] < 0 and own[SEED_IDS["001"]] < 0 and own[SEED_IDS["003"]] > 0
+    voices = articles[[c for c in articles.columns if c.startswith("voices.") and not c.endswith("share")]]
+    row = voices.loc[SEED_IDS["000"]]
+    assert row["voices.russian_government"] > 0 and row.drop("voices.russian_government").sum() == 0
+    assert articles["reuse.share"][SEED_IDS["000"]] > 0.3 and articles["reuse.share"][SEED_IDS["003"]] < 0.05
 
 
 def test_every_evidence_line_matches_the_text_and_backs_the_counts(seeds_run, shipped_lexicons):

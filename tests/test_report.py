@@ -587,3 +587,13 @@ def test_trend_page_only_when_the_corpus_spans_more_than_a_month(tmp_path):
     inputs["articles"]["date"] = "2022-03-01"
     result = report.write_report(tmp_path / "short", **inputs)
     assert not any(p.name.startswith("trend_") for p in result["figures"])
+
+
+def test_very_long_matches_are_shortened_in_the_evidence_pages(tmp_path):
+    inputs = synthetic_inputs(("dpa", "rt-de"), (2, 2))
+    long_text = "Wir betrachten dies als eine Gefahr für uns " * 60
+    inputs["evidence"].loc[0, "text"] = long_text
+    result = report.write_report(tmp_path, **inputs)  # a 2,600-character match must not break the layout
+    assert result["pdf"].is_file()
+    short = report._shorten_match(long_text)
+    assert len(short) <= report.KWIC_MATCH_CHARS and " … " in short
