@@ -93,6 +93,7 @@ from spacy.tokens import Doc
 
 from .errors import LexiconError
 from .lexicon import Lexicon, load_lexicon
+from .framing import Evidence
 
 log = logging.getLogger(__name__)
 
@@ -319,22 +320,10 @@ class Attribution:
 
 
 @dataclass(frozen=True)
-class SourcingEvidence:
-    """An evidence line (same fields as framing's Evidence plus ``voice``)."""
+class SourcingEvidence(Evidence):
+    """An evidence line: framing's :class:`~analysis.framing.Evidence` plus ``voice``."""
 
-    article_id: str
-    lexicon: str
-    entry_id: str
-    category: str
-    start_char: int
-    end_char: int
-    text: str
-    left: str = ""
-    right: str = ""
     voice: str = "own"
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 # --------------------------------------------------------------------------- lexicon-derived tables
