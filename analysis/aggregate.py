@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -99,7 +99,8 @@ def framing_measures(lexicons: Iterable[Lexicon]) -> list[RatioMeasure]:
     return measures
 
 
-def _ratio(num: np.ndarray, den: np.ndarray, scale: float) -> np.ndarray:
+def ratio(num: np.ndarray, den: np.ndarray, scale: float | np.ndarray = 1.0) -> np.ndarray:
+    """``scale * num / den``; NaN where ``den`` is not positive (an undefined ratio, never 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         out = scale * num / den
     return np.where(den > 0, out, np.nan)
@@ -108,6 +109,47 @@ def _ratio(num: np.ndarray, den: np.ndarray, scale: float) -> np.ndarray:
 def _resample_weights(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
     """How often each article is drawn in each resample (shape ``size × n``)."""
     return rng.multinomial(n, np.full(n, 1.0 / n), size=size)
+
+
+def bootstrap_intervals(
+    table: np.ndarray,
+    statistic: Callable[[np.ndarray], np.ndarray],
+    *,
+    rng: np.random.Generator,
+    n_resamples: int,
+    ci: float,
+    max_cells: int = 4_000_000,
+) -> list[tuple[float, float]]:
+    """Percentile intervals of statistics of column sums, over article resamples.
+
+    ``table`` is ``n_articles × n_columns``; ``statistic`` maps resampled column sums
+    (``size × n_columns``) to ``size × k`` values, NaN where undefined. Resamples with an undefined
+    value are left out of that statistic's interval; with fewer than two articles every interval is
+    NaN. Resamples are drawn in chunks of at most ``max_cells`` weights.
+    """
+    n = table.shape[0]
+    k = statistic(table.sum(axis=0, keepdims=True)).shape[1]
+    if n < 2:
+        return [(np.nan, np.nan)] * k
+    stats = np.empty((n_resamples, k))
+    chunk = max(1, max_cells // n)
+    done = 0
+    while done < n_resamples:
+        size = min(chunk, n_resamples - done)
+        weights = _resample_weights(rng, n, size)  # size × n
+        stats[done : done + size] = statistic(weights @ table)
+        done += size
+    alpha = (1.0 - ci) / 2.0
+    out = []
+    for j in range(k):
+        col = stats[:, j]
+        col = col[~np.isnan(col)]
+        if col.size == 0:
+            out.append((np.nan, np.nan))
+        else:
+            low, high = np.quantile(col, [alpha, 1.0 - alpha])
+            out.append((float(low), float(high)))
+    return out
 
 
 def bootstrap_ratio_cis(
@@ -124,34 +166,17 @@ def bootstrap_ratio_cis(
     ``table`` is ``n_articles × n_columns``; each measure is ``(numerator_weights,
     denominator_weights, scale)``: vectors over the columns, so numerator = table @ weights.
     """
-    n = table.shape[0]
-    if n < 2:
-        return [(np.nan, np.nan)] * len(measures)
     num_w = np.stack([m[0] for m in measures], axis=1)  # columns × measures
     den_w = np.stack([m[1] for m in measures], axis=1)
     scales = np.array([m[2] for m in measures])
-    stats = np.empty((n_resamples, len(measures)))
-    chunk = max(1, max_cells // n)
-    done = 0
-    while done < n_resamples:
-        size = min(chunk, n_resamples - done)
-        weights = _resample_weights(rng, n, size)  # size × n
-        sums = weights @ table  # size × columns
-        num = sums @ num_w
-        den = sums @ den_w
-        stats[done : done + size] = _ratio(num, den, scales)
-        done += size
-    alpha = (1.0 - ci) / 2.0
-    out = []
-    for j in range(len(measures)):
-        col = stats[:, j]
-        col = col[~np.isnan(col)]
-        if col.size == 0:
-            out.append((np.nan, np.nan))
-        else:
-            low, high = np.quantile(col, [alpha, 1.0 - alpha])
-            out.append((float(low), float(high)))
-    return out
+    return bootstrap_intervals(
+        table,
+        lambda sums: ratio(sums @ num_w, sums @ den_w, scales),
+        rng=rng,
+        n_resamples=n_resamples,
+        ci=ci,
+        max_cells=max_cells,
+    )
 
 
 def outlet_seed(seed: int, outlet: str) -> list[int]:
@@ -215,7 +240,7 @@ def aggregate_outlets(
         n = len(sub)
         n_tokens = int(articles.loc[articles["outlet"] == outlet, "n_tokens"].sum())
         for m, (num_w, den_w, scale), (low, high) in zip(measures, compiled, cis):
-            estimate = float(_ratio(np.array([totals @ num_w]), np.array([totals @ den_w]), scale)[0])
+            estimate = float(ratio(np.array([totals @ num_w]), np.array([totals @ den_w]), scale)[0])
             if m.numerator_plus.endswith(_VALUE):  # a mean: articles with a defined value
                 n_matches = totals[col_index[m.denominator[0]]]
             else:

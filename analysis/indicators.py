@@ -140,7 +140,7 @@ import pandas as pd
 from spacy.tokens import Doc, Span
 
 from . import readability
-from .aggregate import OUTLET_COLUMNS, BootstrapSettings, outlet_seed
+from .aggregate import OUTLET_COLUMNS, BootstrapSettings, bootstrap_intervals, outlet_seed, ratio
 from .framing import Evidence, context_window, count_tokens, pole_index, rate_per_1000
 
 # --------------------------------------------------------------------------- quotes
@@ -649,28 +649,22 @@ class ProfileMeasure:
     count_column: str | None = None  # column whose sum is reported as n_matches
 
 
-def _safe_div(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = scale * num / den
-    return np.where(den > 0, out, np.nan)
-
-
 def ratio_measure(name: str, numerator: str, denominator: str, scale: float, description: str) -> ProfileMeasure:
     return ProfileMeasure(
-        name, (numerator, denominator), lambda s: _safe_div(s[:, 0], s[:, 1], scale), "ratio", description, numerator
+        name, (numerator, denominator), lambda s: ratio(s[:, 0], s[:, 1], scale), "ratio", description, numerator
     )
 
 
 def balance_measure(name: str, minus: str, plus: str, description: str) -> ProfileMeasure:
     return ProfileMeasure(
-        name, (plus, minus), lambda s: _safe_div(s[:, 0] - s[:, 1], s[:, 0] + s[:, 1]), "ratio", description, plus
+        name, (plus, minus), lambda s: ratio(s[:, 0] - s[:, 1], s[:, 0] + s[:, 1]), "ratio", description, plus
     )
 
 
 def mean_measure(name: str, column: str, description: str) -> ProfileMeasure:
     """Mean of the defined (non-NaN) article values; uses the helper columns added by :func:`outlet_profile`."""
     return ProfileMeasure(
-        name, (f"{column}.__sum", f"{column}.__n"), lambda s: _safe_div(s[:, 0], s[:, 1]), "mean", description
+        name, (f"{column}.__sum", f"{column}.__n"), lambda s: ratio(s[:, 0], s[:, 1]), "mean", description
     )
 
 
@@ -772,34 +766,33 @@ def outlet_profile(
     if table.empty or not usable:
         return pd.DataFrame(columns=OUTLET_COLUMNS)
     outlets = list(outlet_order) if outlet_order else sorted(table["outlet"].unique())
-    alpha = (1.0 - settings.ci) / 2.0
+    columns = list(dict.fromkeys(c for m in usable for c in m.columns))
+    positions = [[columns.index(c) for c in m.columns] for m in usable]
+
+    def statistic(sums: np.ndarray) -> np.ndarray:
+        return np.column_stack([m.statistic(sums[:, pos]) for m, pos in zip(usable, positions)])
+
     rows = []
     for outlet in outlets:
         sub = table.loc[table["outlet"] == outlet]
         if sub.empty:
             continue
         n = len(sub)
-        values = [sub[list(m.columns)].apply(pd.to_numeric, errors="coerce").fillna(0.0).to_numpy(dtype=float) for m in usable]
-        estimates = [float(m.statistic(v.sum(axis=0, keepdims=True))[0]) for m, v in zip(usable, values)]
-        stats = [np.empty(0)] * len(usable)
-        if n >= 2:
-            rng = np.random.default_rng(outlet_seed(settings.seed, outlet))
-            chunks: list[list[np.ndarray]] = [[] for _ in usable]
-            chunk = max(1, max_cells // n)
-            done = 0
-            while done < settings.n_resamples:
-                size = min(chunk, settings.n_resamples - done)
-                weights = rng.multinomial(n, np.full(n, 1.0 / n), size=size)
-                for j, (m, v) in enumerate(zip(usable, values)):
-                    chunks[j].append(m.statistic(weights @ v))
-                done += size
-            stats = [np.concatenate(c) for c in chunks]
+        matrix = sub[columns].apply(pd.to_numeric, errors="coerce").fillna(0.0).to_numpy(dtype=float)
+        values = [matrix[:, pos] for pos in positions]
+        estimates = [float(x) for x in statistic(matrix.sum(axis=0, keepdims=True))[0]]
+        cis = bootstrap_intervals(
+            matrix,
+            statistic,
+            rng=np.random.default_rng(outlet_seed(settings.seed, outlet)),
+            n_resamples=settings.n_resamples,
+            ci=settings.ci,
+            max_cells=max_cells,
+        )
         n_tokens = int(pd.to_numeric(sub["n_tokens"], errors="coerce").fillna(0).sum()) if "n_tokens" in sub else 0
-        for m, v, estimate, st in zip(usable, values, estimates, stats):
-            low = high = math.nan
-            st = st[~np.isnan(st)]
-            if st.size and not math.isnan(estimate):
-                low, high = (float(x) for x in np.quantile(st, [alpha, 1.0 - alpha]))
+        for m, v, estimate, (low, high) in zip(usable, values, estimates, cis):
+            if math.isnan(estimate):
+                low = high = math.nan
             n_matches = int(v[:, m.columns.index(m.count_column)].sum()) if m.count_column in m.columns else np.nan
             rows.append(
                 {
