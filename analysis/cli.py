@@ -15,7 +15,7 @@ from . import __version__
 from .aggregate import BootstrapSettings
 from .corpus import FieldMap, read_corpus
 from .errors import QuellenlageError
-from .lexicon import MATCH_MODES, add_lexicon_rulers, default_lexicon_dir, load_lexicon, term_self_check
+from .lexicon import MATCH_MODES, add_lexicon_rulers, default_lexicon_dir, load_lexicon, ruler_name, term_self_check
 from .nlp import load_base_pipeline
 
 log = logging.getLogger("analysis")
@@ -126,7 +126,7 @@ def _print_issues(corpus, limit: int = 10) -> None:
 
 
 def cmd_analyze(args) -> int:
-    from .pipeline import analyze, build_pipeline, write_outputs
+    from .pipeline import analyze, write_outputs
     from .lexicon import load_lexicons
 
     corpus = _read(args)
@@ -159,13 +159,12 @@ def cmd_analyze(args) -> int:
         bar = tqdm(total=len(corpus.articles), unit="art", desc="analysing", file=sys.stderr, disable=None if args.progress == "auto" else False)
         progress = bar.update
     try:
-        nlp = build_pipeline(lexicons.lexicons, args.model) if corpus.articles else None
         from .pipeline import default_jobs
 
         jobs = args.jobs if args.jobs is not None else default_jobs()
         if jobs < 1:
             raise QuellenlageError(f"--jobs must be at least 1, got {jobs}")
-        result = analyze(corpus, lexicons=lexicons, model=args.model, bootstrap=settings, progress=progress, nlp=nlp, jobs=jobs)
+        result = analyze(corpus, lexicons=lexicons, model=args.model, bootstrap=settings, progress=progress, jobs=jobs)
     finally:
         if bar is not None:
             bar.close()
@@ -196,6 +195,7 @@ def cmd_lexicon_check(args) -> int:
     nlp = load_base_pipeline(args.model)
     base = list(nlp.pipe_names)
     n_bad = 0
+    valid = []
     for path in paths:
         try:
             lex = load_lexicon(path)
@@ -203,9 +203,10 @@ def cmd_lexicon_check(args) -> int:
             n_bad += 1
             print(f"INVALID {exc}")
             continue
+        valid.append(lex)
         add_lexicon_rulers(nlp, [lex])
         unmatched = term_self_check(nlp, lex)
-        nlp.remove_pipe(f"lexicon:{lex.name}")
+        nlp.remove_pipe(ruler_name(lex))
         poles = f", poles {lex.poles[0]} ↔ {lex.poles[1]}" if lex.poles else ""
         n_terms = sum(len(e.terms) for e in lex.entries)
         print(f"ok      {path}: {lex.name} {lex.version}, {len(lex.categories)} categories, {len(lex.entries)} entries, {n_terms} terms{poles}")
@@ -214,12 +215,6 @@ def cmd_lexicon_check(args) -> int:
     assert list(nlp.pipe_names) == base
     from .coverage import duplicate_terms
 
-    valid = []
-    for path in paths:
-        try:
-            valid.append(load_lexicon(path))
-        except LexiconError:
-            pass
     duplicates = duplicate_terms(valid)
     for dup in duplicates:
         print(f"warning {dup.message()}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-from typing import Iterable
 
 import spacy
 from spacy.language import Language
@@ -200,9 +199,3 @@ def pipeline_summary(info: dict) -> str:
     else:
         base = f"{info['model']} {info['model_version']}".strip()
     return f"spaCy {info['spacy_version']}: {base} + " + " + ".join(comps)
-
-
-def lemmatize_terms(nlp: Language, texts: Iterable[str], *, exclude: Iterable[str] = ()) -> list[Doc]:
-    """Run the base pipeline (without the components named in ``exclude``) over lexicon terms."""
-    disabled = [name for name in exclude if name in nlp.pipe_names]
-    return list(nlp.pipe(texts, disable=disabled))

@@ -24,7 +24,7 @@ from . import __version__
 from .aggregate import BootstrapSettings, MeanMeasure, RatioMeasure, aggregate_outlets, framing_measures
 from .corpus import Article, Corpus, CorpusIssue, read_corpus, write_issues_csv
 from .errors import CorpusError
-from .framing import Evidence, count_sentences, count_tokens, lexicon_columns, measure_framing
+from .framing import count_sentences, count_tokens, lexicon_columns, measure_framing
 from .indicators import indicator_columns, measure_indicators, outlet_profile, profile_measures, quote_mask
 from .reuse import ReuseSettings, find_reuse, fingerprint_doc, passages_as_evidence
 from .sourcing import SourcingResources, analyze_sourcing
@@ -203,7 +203,7 @@ def sourcing_measures(lexicons: Sequence[Lexicon], columns) -> list:
                 out.append(RatioMeasure(f"{lex.name}.index_own", right, left, (right, left)))
     for count in ("sourcing.quotes", "sourcing.attributions", "sourcing.agency_citations"):
         if count in columns:
-            out.append(RatioMeasure(f"{count}.per_1000" if not count.endswith("citations") else f"{count}.per_1000", count, None, ("n_tokens",), 1000.0))
+            out.append(RatioMeasure(f"{count}.per_1000", count, None, ("n_tokens",), 1000.0))
     camps = sorted(
         c[len("voices."):]
         for c in columns
