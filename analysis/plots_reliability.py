@@ -263,6 +263,16 @@ def measure_table(outlets: pd.DataFrame, measures: Sequence[str], outlet_order: 
     return out[cols]
 
 
+
+def _outlet_rows_axis(ax, n: int, labels: Sequence[str] | None) -> None:
+    """One row per outlet, top to bottom, with a light vertical grid (small-multiple panels)."""
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_yticks(range(n), labels if labels is not None else [""] * n, fontsize=FONT_SIZE)
+    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="x", labelsize=FONT_SIZE)
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+    ax.set_axisbelow(True)
+
 def plot_estimates(ax: Axes, data: pd.DataFrame, *, measure: str, palette: Mapping[str, str],
                    labels: Sequence[str] | None = None) -> None:
     """One measure: estimate with 95% CI per outlet, outlets top to bottom in the row order."""
@@ -279,12 +289,7 @@ def plot_estimates(ax: Axes, data: pd.DataFrame, *, measure: str, palette: Mappi
             ax.plot([row.ci_low * scale, row.ci_high * scale], [i, i], color=colour, linewidth=1.8, solid_capstyle="butt")
         ax.plot([row.estimate * scale], [i], marker="o", markersize=5.5, markeredgewidth=1.3, markeredgecolor=colour,
                 markerfacecolor="white" if row.small_sample else colour, linestyle="none", zorder=3)
-    ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks(range(n), labels if labels is not None else [""] * n, fontsize=FONT_SIZE)
-    ax.tick_params(axis="y", length=0)
-    ax.tick_params(axis="x", labelsize=FONT_SIZE)
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
-    ax.set_axisbelow(True)
+    _outlet_rows_axis(ax, n, labels)
     if kind == "share":
         ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:g}%")
     if kind in ("share", "rate"):
@@ -398,7 +403,7 @@ def plot_own_voice(ax: Axes, data: pd.DataFrame, *, lexicon: str, poles: Sequenc
 
 def own_voice_figure(data: pd.DataFrame, *, lexicon: str, poles: Sequence[str] | None, palette: Mapping[str, str],
                      n_articles: Mapping[str, int], small_sample: Mapping[str, bool], width_in: float) -> Figure:
-    notes = ["Own voice = matches outside quotes and attributed speech. Lines: 95% bootstrap CI over articles; "
+    notes = ["Own voice = matches outside quotation marks (indirect speech is the outlet's paraphrase and counts as own voice). Lines: 95% bootstrap CI over articles; "
              "arrow: from whole text to own voice."]
     notes += _small_note(small_sample, list(data["outlet"]))
     fig = plots._figure(width_in, 0.9 + 0.5 * max(len(data), 1), notes=notes)
@@ -442,12 +447,7 @@ def plot_distribution(ax: Axes, values: Mapping[str, np.ndarray], *, measure: st
         jitter = rng.uniform(-0.2, 0.2, size=len(v))
         ax.scatter(v, i + jitter, s=9 if len(v) > 50 else 16, color=colour, alpha=0.55 if len(v) > 50 else 0.85,
                    linewidths=0, zorder=3)
-    ax.set_ylim(n - 0.5, -0.5)
-    ax.set_yticks(range(n), labels if labels is not None else [""] * n, fontsize=FONT_SIZE)
-    ax.tick_params(axis="y", length=0)
-    ax.tick_params(axis="x", labelsize=FONT_SIZE)
-    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
-    ax.set_axisbelow(True)
+    _outlet_rows_axis(ax, n, labels)
     ax.set_title(measure_title(measure), fontsize=FONT_SIZE + 0.5, loc="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
