@@ -14,6 +14,14 @@ class CorpusError(QuellenlageError):
     """A corpus cannot be read at all (missing path, unknown format, nothing analysable)."""
 
 
+class NothingToAnalyseError(CorpusError):
+    """Not a single article of a corpus could be analysed; ``issues`` lists why (all rejections)."""
+
+    def __init__(self, message: str, issues: list | None = None):
+        super().__init__(message)
+        self.issues = list(issues or [])
+
+
 class LexiconError(QuellenlageError):
     """A lexicon file is malformed; the message names file, entry and the allowed values."""
 

@@ -1,4 +1,4 @@
-"""Lexicons: validated TOML files compiled into one spaCy ``span_ruler`` per lexicon.
+"""Lexicons: validated TOML files compiled into one matching component per lexicon.
 
 The schema is documented in ``lexicons/README.md``. In short::
 
@@ -50,16 +50,16 @@ import itertools
 import logging
 import re
 import tomllib
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans, registry
+from spacy.util import filter_spans
 
 from .errors import LexiconError
+from .matcher import CompiledPattern, LexiconMatcher, TokenPredicate
 
 log = logging.getLogger(__name__)
 
@@ -445,14 +445,15 @@ def _lemma_norms(text: str, lemmas: Iterable[str]) -> list[str]:
 MAX_EXPANSIONS = 32
 
 
-def _term_patterns(mode: str, tokens: list[tuple[str, set[str]]]) -> list[list[dict]]:
-    """Token patterns for one term: ``tokens`` are (text, lemmas) pairs."""
+def _term_patterns(mode: str, tokens: list[tuple[str, set[str]]]) -> list[tuple[TokenPredicate, ...]]:
+    """Token predicate sequences for one term: ``tokens`` are (text, lemmas) pairs."""
+    any_token = TokenPredicate("ANY")
     if mode == "orth":
-        return [[{} if t == WILDCARD else {"ORTH": t} for t, _ in tokens]]
+        return [tuple(any_token if t == WILDCARD else TokenPredicate("ORTH", t) for t, _ in tokens)]
     if mode == "lower":
-        return [[{} if t == WILDCARD else {"LOWER": t.lower()} for t, _ in tokens]]
+        return [tuple(any_token if t == WILDCARD else TokenPredicate("LOWER", t.lower()) for t, _ in tokens)]
     if mode == "prefix":
-        return [[{} if t == WILDCARD else {"LOWER": {"REGEX": "^" + _prefix_regex(t)}} for t, _ in tokens]]
+        return [tuple(any_token if t == WILDCARD else TokenPredicate("PREFIX", _prefix_regex(t)) for t, _ in tokens)]
     if mode == "lemma":
         options = [[None] if t == WILDCARD else _lemma_norms(t, lemmas) for t, lemmas in tokens]
         n_combinations = 1
@@ -460,10 +461,10 @@ def _term_patterns(mode: str, tokens: list[tuple[str, set[str]]]) -> list[list[d
             n_combinations *= len(opt)
         if n_combinations <= MAX_EXPANSIONS:
             return [
-                [{} if norm is None else {"NORM": norm} for norm in combo]
+                tuple(any_token if norm is None else TokenPredicate("NORM", norm) for norm in combo)
                 for combo in itertools.product(*options)
             ]
-        return [[{} if opt == [None] else {"NORM": {"IN": opt}} for opt in options]]
+        return [tuple(any_token if opt == [None] else TokenPredicate("NORM_IN", values=frozenset(opt)) for opt in options)]
     raise LexiconError(f"unknown match mode {mode!r}; allowed: {', '.join(MATCH_MODES)}")
 
 
@@ -509,20 +510,23 @@ def _norm_sequences(nlp: Language, term: str) -> list[tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class CompiledLexicon:
-    """What one lexicon compiles to: span_ruler token patterns and NORM phrase sequences."""
+    """What one lexicon compiles to: token predicate sequences (label = category, id = entry id)."""
 
-    token_patterns: list[dict]
-    phrases: list[tuple[str, str, tuple[str, ...], str]]  # (label, entry id, norms, term as written)
+    patterns: list[CompiledPattern]
 
 
 def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
-    """Turn a lexicon into span_ruler patterns (label = category, id = entry id).
+    """Turn a lexicon into compiled patterns (label = category, id = entry id).
 
-    * ``lemma`` terms become phrase patterns on ``NORM`` (the lower-cased lemma, set by the
-      ``quellenlage_lemma_norm`` component); spaCy's PhraseMatcher costs the same whatever the
-      number of terms. Terms are analysed by the same pipeline as the articles (:func:`_norm_sequences`).
-    * ``lemma`` terms with a wildcard, and ``orth``/``lower``/``prefix`` terms, become token
-      patterns; single-word ``prefix`` terms of one entry share one regular expression.
+    * ``lemma`` terms become ``NORM`` sequences (the lower-cased lemma, set by the
+      ``quellenlage_lemma_norm`` component), analysed by the same pipeline as the articles
+      (:func:`_norm_sequences`);
+    * ``orth``/``lower`` terms become ``ORTH``/``LOWER`` sequences, ``prefix`` terms regex
+      predicates (single-word prefix terms of one entry share one regular expression), and a
+      wildcard ``*`` any single token.
+
+    :class:`analysis.matcher.LexiconMatcher` runs plain sequences on spaCy's PhraseMatcher and
+    the rest by anchoring.
     """
     jobs: list[tuple[Entry, str, str]] = []
     for entry in lexicon.entries:
@@ -533,13 +537,12 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
     if lexicon.context and any(e.needs_context for e in lexicon.entries):
         ctx_entry = Entry(CONTEXT_LABEL, CONTEXT_LABEL, lexicon.context.terms, lexicon.context.match, lexicon.context.source)
         jobs.extend((ctx_entry, CONTEXT_LABEL, term) for term in ctx_entry.terms)
-    patterns: list[dict] = []
-    phrases: list[tuple[str, str, tuple[str, ...], str]] = []
+    patterns: list[CompiledPattern] = []
     token_jobs = []
     for entry, label, term in jobs:
         if entry.match == "lemma" and WILDCARD not in term.split():
             for norms in _norm_sequences(nlp, term):
-                phrases.append((label, entry.id, norms, term))
+                patterns.append(CompiledPattern(label, entry.id, tuple(TokenPredicate("NORM", n) for n in norms)))
         else:
             token_jobs.append((entry, label, term))
     # The wildcard is replaced by a placeholder word so the tokenizer keeps it as one token.
@@ -562,28 +565,12 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
         if entry.match == "prefix" and len(pairs) == 1 and pairs[0][0] != WILDCARD:
             single_prefixes.setdefault((entry.id, label), []).append(_prefix_regex(pairs[0][0]))
             continue
-        for pattern in _term_patterns(entry.match, pairs):
-            patterns.append({"label": label, "pattern": pattern, "id": entry.id})
+        for tokens in _term_patterns(entry.match, pairs):
+            patterns.append(CompiledPattern(label, entry.id, tokens))
     for (entry_id, label), bodies in single_prefixes.items():
-        regex = "^(?:" + "|".join(sorted(set(bodies), key=lambda b: (-len(b), b))) + ")"
-        patterns.append({"label": label, "pattern": [{"LOWER": {"REGEX": regex}}], "id": entry_id})
-    return CompiledLexicon(patterns, phrases)
-
-
-@registry.misc("quellenlage.resolve_lexicon_spans.v1")
-def make_lexicon_spans_filter(context_entries: list[str] = [], context_window: int = -1):  # noqa: B006 (config default)
-    """Span filter for a lexicon's span_ruler: exclusions, topic context, then the longest match.
-
-    ``context_entries``: ids of entries that only count when a context term occurs within
-    ``context_window`` sentences (-1: anywhere in the article).
-    """
-    needs = frozenset(context_entries)
-    window = None if context_window < 0 else context_window
-
-    def spans_filter(existing: Iterable[Span], matches: Iterable[Span]) -> list[Span]:
-        return resolve_lexicon_spans(existing, matches, context_entries=needs, window=window)
-
-    return spans_filter
+        regex = "(?:" + "|".join(sorted(set(bodies), key=lambda b: (-len(b), b))) + ")"
+        patterns.append(CompiledPattern(label, entry_id, (TokenPredicate("PREFIX", regex),)))
+    return CompiledLexicon(patterns)
 
 
 def _sentence_index(doc: Doc):
@@ -631,65 +618,55 @@ def resolve_lexicon_spans(
 
 
 def ruler_name(lexicon: Lexicon) -> str:
+    """Pipe name of a lexicon's matching component."""
     return f"lexicon:{lexicon.name}"
 
 
+@Language.factory(
+    "quellenlage_lexicon",
+    default_config={"spans_key": "lexicon", "context_entries": [], "context_window": -1},
+    assigns=["doc.spans"],
+    requires=["token.norm"],
+)
+def make_lexicon_matcher(
+    nlp: Language, name: str, spans_key: str, context_entries: list[str], context_window: int
+) -> LexiconMatcher:
+    """One lexicon's matcher (patterns are added by :func:`add_lexicon_rulers`).
+
+    ``context_entries``: ids of entries that only count when a context term occurs within
+    ``context_window`` sentences (-1: anywhere in the article).
+    """
+    needs = frozenset(context_entries)
+    window = None if context_window < 0 else context_window
+
+    def spans_filter(matches: list[Span]) -> list[Span]:
+        return resolve_lexicon_spans((), matches, context_entries=needs, window=window)
+
+    return LexiconMatcher(nlp, name, spans_key, spans_filter)
+
+
 def add_lexicon_rulers(nlp: Language, lexicons: Iterable[Lexicon]) -> Language:
-    """Add one span_ruler per lexicon writing to ``doc.spans[<lexicon name>]``."""
+    """Add one ``quellenlage_lexicon`` component per lexicon, writing ``doc.spans[<lexicon name>]``."""
     lexicons = list(lexicons)
-    existing_rulers = [n for n in nlp.pipe_names if n.startswith("lexicon:")]
-    # Compile with the base pipeline only (no rulers), so terms are analysed like text.
-    with nlp.select_pipes(disable=existing_rulers):
+    existing = [n for n in nlp.pipe_names if n.startswith("lexicon:")]
+    # Compile with the base pipeline only (no lexicon components), so terms are analysed like text.
+    with nlp.select_pipes(disable=existing):
         compiled = [(lex, compile_patterns(lex, nlp)) for lex in lexicons]
     for lex, compiled_lex in compiled:
         name = ruler_name(lex)
         if name in nlp.pipe_names:
             nlp.remove_pipe(name)
-        ruler = nlp.add_pipe(
-            "span_ruler",
+        component = nlp.add_pipe(
+            "quellenlage_lexicon",
             name=name,
             config={
                 "spans_key": lex.spans_key,
-                "spans_filter": {
-                    "@misc": "quellenlage.resolve_lexicon_spans.v1",
-                    "context_entries": [e.id for e in lex.entries if e.needs_context and lex.context],
-                    "context_window": -1 if not lex.context or lex.context.window is None else lex.context.window,
-                },
-                "phrase_matcher_attr": "NORM",
-                "validate": True,
-                "overwrite": True,
+                "context_entries": [e.id for e in lex.entries if e.needs_context and lex.context],
+                "context_window": -1 if not lex.context or lex.context.window is None else lex.context.window,
             },
         )
-        _add_to_ruler(ruler, compiled_lex)
+        component.add(compiled_lex.patterns)
     return nlp
-
-
-def _add_to_ruler(ruler, compiled: CompiledLexicon) -> None:
-    """Token patterns via ``add_patterns``; NORM phrases as pre-built Docs on the ruler's PhraseMatcher.
-
-    Each (label, id) is registered once through ``add_patterns`` with a phrase pattern (the term as
-    written, analysed by the pipeline before the ruler, i.e. one of its own NORM sequences), so the
-    span_ruler maps matches back to label and id without adding to the slower token Matcher; the
-    further sequences go to ``ruler.phrase_matcher`` under the same key. Rulers are rebuilt from the
-    TOML files on every run and never serialised, so nothing is lost by bypassing ``add_patterns``.
-    """
-    ruler.add_patterns(compiled.token_patterns)
-    registered: set[tuple[str, str]] = set()
-    vocab = ruler.nlp.vocab
-    registrations = []
-    for label, entry_id, _norms, term in compiled.phrases:
-        if (label, entry_id) not in registered:
-            registrations.append({"label": label, "id": entry_id, "pattern": term})
-            registered.add((label, entry_id))
-    with warnings.catch_warnings():
-        # W012: the phrase pattern is deliberately analysed by the pipeline (NORM = lower-cased lemma)
-        warnings.filterwarnings("ignore", message=r".*\[W012\]")
-        ruler.add_patterns(registrations)
-    for label, entry_id, norms, _term in compiled.phrases:
-        doc = Doc(vocab, words=list(norms))
-        for token, norm in zip(doc, norms):
-            token.norm_ = norm
-        ruler.phrase_matcher.add(repr((label, entry_id)), [doc])
 
 
 def term_self_check(nlp: Language, lexicon: Lexicon) -> list[str]:

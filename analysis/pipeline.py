@@ -6,6 +6,8 @@ everything else only decides where it runs and collects its results.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import logging
 import math
@@ -22,9 +24,14 @@ from spacy.tokens import Doc
 
 from . import __version__
 from .aggregate import BootstrapSettings, MeanMeasure, RatioMeasure, aggregate_outlets, framing_measures
-from .corpus import Article, Corpus, CorpusIssue, read_corpus, write_issues_csv
-from .errors import CorpusError
+from .corpus import Article, Corpus, CorpusIssue, corpus_name, iter_corpus, write_issues_csv
+from .engine import batched as engine_batched
+from .engine import default_jobs  # noqa: F401  (re-exported: the CLI's default)
+from .engine import run as engine_run
+from .evidence import DEFAULT_KWIC_LINES, EVIDENCE_COLUMNS, EvidenceSummary, _json_default, evidence_line
+from .errors import CorpusError, NothingToAnalyseError  # noqa: F401 (CorpusError: documented API)
 from .framing import count_sentences, count_tokens, lexicon_columns, measure_framing
+from .keyness import KeynessSettings, OutletTermCounts, keyness_table, term_counts
 from .indicators import indicator_columns, measure_indicators, outlet_profile, profile_measures, quote_mask
 from .reuse import ReuseSettings, find_reuse, fingerprint_doc, passages_as_evidence
 from .sourcing import SourcingResources, analyze_sourcing
@@ -35,7 +42,6 @@ from .nlp import describe_pipeline, load_base_pipeline
 log = logging.getLogger(__name__)
 
 ARTICLE_BASE_COLUMNS = ["article_id", "outlet", "date", "title", "url", "n_tokens", "n_sentences"]
-EVIDENCE_COLUMNS = ["article_id", "lexicon", "entry_id", "category", "start_char", "end_char", "text", "left", "right", "voice"]
 
 
 @dataclass
@@ -52,6 +58,7 @@ class AnalysisResult:
     texts: dict[str, str] = field(default_factory=dict, repr=False)
     refused_lexicons: list[tuple[Path, str]] = field(default_factory=list)
     reuse_matrix: pd.DataFrame | None = None
+    keyness: pd.DataFrame | None = None
 
 
 def build_pipeline(lexicons: Iterable[Lexicon], model: str | None = "auto") -> Language:
@@ -122,12 +129,23 @@ def sourcing_resources(lexicons: Sequence[Lexicon], nlp: Language) -> SourcingRe
         return None
 
 
-class ArticleBatchAnalyzer:
-    """The per-article step over a batch, with its own pipeline: what a worker process runs.
+@dataclass
+class BatchResult:
+    """The per-article step's results for one batch, in input order (what a worker sends back).
 
-    Built from picklable parts (lexicons, model name), so a worker can construct it itself; the
-    result of a batch is a list of ``(row, evidence dicts)`` in input order.
+    ``evidence_lines`` are ready ``evidence.jsonl`` lines; ``summary`` is their bounded summary for
+    the report (:class:`analysis.evidence.EvidenceSummary`); ``fingerprints`` feed text reuse.
     """
+
+    rows: list[dict]
+    evidence_lines: list[str]
+    summary: EvidenceSummary
+    fingerprints: list
+    terms: OutletTermCounts | None = None
+
+
+class ArticleBatchAnalyzer:
+    """The per-article step over a batch, with its own pipeline: what a worker process runs."""
 
     def __init__(
         self,
@@ -137,54 +155,62 @@ class ArticleBatchAnalyzer:
         nlp: Language | None = None,
         batch_size: int = 32,
         reuse: ReuseSettings | None = ReuseSettings(),
+        kwic_lines: int = DEFAULT_KWIC_LINES,
+        keyness: bool = True,
     ):
+        self.keyness = keyness
         self.lexicons = list(lexicons)
         self.model = model
         self.batch_size = batch_size
         self.reuse = reuse
+        self.kwic_lines = kwic_lines
         self.nlp = nlp if nlp is not None else build_pipeline(self.lexicons, model)
         self.sourcing = sourcing_resources(self.lexicons, self.nlp)
 
-    def __call__(self, articles: Sequence[Article]) -> list[tuple[dict, list[dict], object]]:
-        out = []
+    def __call__(self, articles: Sequence[Article]) -> BatchResult:
+        rows: list[dict] = []
+        lines: list[str] = []
+        fingerprints = []
+        summary = EvidenceSummary(self.kwic_lines)
+        terms = OutletTermCounts() if self.keyness else None
         docs = self.nlp.pipe((a.text for a in articles), batch_size=self.batch_size)
         for article, doc in zip(articles, docs):
-            row, ev = analyze_doc(doc, article, self.lexicons, self.sourcing)
-            fingerprint = (
-                fingerprint_doc(doc, article.id, article.outlet, shingle_words=self.reuse.shingle_words)
-                if self.reuse is not None
-                else None
-            )
-            out.append((row, ev, fingerprint))
-        return out
+            row, evidence = analyze_doc(doc, article, self.lexicons, self.sourcing)
+            rows.append(row)
+            lines.extend(evidence_line(e) for e in evidence)
+            summary.add(evidence, {article.id: article.outlet})
+            if self.reuse is not None:
+                fingerprints.append(fingerprint_doc(doc, article.id, article.outlet, shingle_words=self.reuse.shingle_words))
+            if terms is not None:
+                terms.add(article.outlet, term_counts(doc), row["n_tokens"])
+        return BatchResult(rows, lines, summary, fingerprints, terms)
 
 
-_WORKER: ArticleBatchAnalyzer | None = None
+@dataclass(frozen=True)
+class AnalyzerSpec:
+    """Picklable recipe of an :class:`ArticleBatchAnalyzer`: what a worker needs to build its own."""
 
+    lexicons: tuple[Lexicon, ...]
+    model: str | None
+    batch_size: int = 32
+    reuse: ReuseSettings | None = ReuseSettings()
+    kwic_lines: int = DEFAULT_KWIC_LINES
+    keyness: bool = True
 
-def _worker_init(lexicons: Sequence[Lexicon], model: str | None, batch_size: int, reuse: ReuseSettings | None) -> None:
-    global _WORKER
-    _WORKER = ArticleBatchAnalyzer(lexicons, model, batch_size=batch_size, reuse=reuse)
+    @functools.cached_property
+    def key(self) -> str:
+        import hashlib
+        import pickle
 
+        return hashlib.sha256(
+            pickle.dumps((self.lexicons, self.model, self.batch_size, self.reuse, self.kwic_lines, self.keyness))
+        ).hexdigest()
 
-def _worker_run(articles: Sequence[Article]) -> list[tuple[dict, list[dict]]]:
-    assert _WORKER is not None, "worker not initialised"
-    return _WORKER(articles)
-
-
-def _batches(items: Sequence, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def default_jobs() -> int:
-    """All cores this process may use."""
-    import os
-
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+    def build(self) -> ArticleBatchAnalyzer:
+        return ArticleBatchAnalyzer(
+            self.lexicons, self.model, batch_size=self.batch_size, reuse=self.reuse, kwic_lines=self.kwic_lines,
+            keyness=self.keyness,
+        )
 
 
 def sourcing_measures(lexicons: Sequence[Lexicon], columns) -> list:
@@ -227,99 +253,236 @@ def _resolve_lexicons(lexicons, lexicon_dirs) -> tuple[list[Lexicon], list[tuple
     return list(loaded.lexicons), list(loaded.refused)
 
 
-def analyze(
-    corpus: Corpus | str | Path,
-    *,
-    lexicons: Sequence[Lexicon] | LexiconSet | None = None,
-    lexicon_dirs: Sequence[str | Path] | None = None,
-    model: str | None = "auto",
-    bootstrap: BootstrapSettings = BootstrapSettings(),
-    progress: Callable[[int], None] | None = None,
-    batch_size: int = 32,
-    nlp: Language | None = None,
-    jobs: int = 1,
-    reuse: ReuseSettings | None = ReuseSettings(),
-    **read_kwargs,
-) -> AnalysisResult:
-    """Analyse a corpus (a :class:`Corpus` or a path read with :func:`read_corpus`).
+class _MemorySink:
+    """Keeps evidence lines and texts in memory (the :func:`analyze` API for notebooks and scripts)."""
 
-    ``reuse``: settings of the cross-article text-reuse detection (:mod:`analysis.reuse`), or None
-    to skip it. ``jobs``: worker processes for the per-article step (1 = in this process; each worker builds
-    its own pipeline; results are collected in input order, so the output is identical for any
-    ``jobs``). ``progress`` is called with the number of articles finished since the last call.
-    Raises :class:`CorpusError` when no article could be analysed.
+    def __init__(self):
+        self.lines: list[str] = []
+        self.texts: dict[str, str] = {}
+        self.outlets: dict[str, str] = {}
+
+    def add_texts(self, articles: Sequence[Article]) -> None:
+        for a in articles:
+            self.texts[a.id] = a.text
+            self.outlets[a.id] = a.outlet
+
+    def add_evidence(self, lines: Sequence[str]) -> None:
+        self.lines.extend(lines)
+
+    def text_lookup(self):
+        return self.texts
+
+    def close(self, ok: bool) -> None:
+        pass
+
+
+class _TextStore:
+    """Read-only mapping article id → text, backed by the ``texts.jsonl`` being written."""
+
+    def __init__(self, path: Path, offsets: dict[str, int]):
+        self.path = path
+        self.offsets = offsets
+
+    def get(self, article_id: str, default: str = "") -> str:
+        offset = self.offsets.get(article_id)
+        if offset is None:
+            return default
+        with self.path.open("rb") as fh:
+            fh.seek(offset)
+            return json.loads(fh.readline())["text"]
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self.offsets
+
+    def __bool__(self) -> bool:
+        return bool(self.offsets)
+
+
+class _FileSink:
+    """Streams ``evidence.jsonl`` and ``texts.jsonl`` to temporary files in the output folder.
+
+    :meth:`close` renames them to their final names only when the run succeeded; an interrupted
+    run leaves no file under a final name.
     """
+
+    def __init__(self, out: Path, texts: bool):
+        self.out = out
+        self.evidence_tmp = out / ".evidence.jsonl.tmp"
+        self.evidence_fh = self.evidence_tmp.open("w", encoding="utf-8")
+        # texts are always written (text reuse reads passages back); kept only when asked for
+        self.keep_texts = texts
+        self.texts_tmp = out / ".texts.jsonl.tmp"
+        self.texts_fh = self.texts_tmp.open("wb")
+        self.offsets: dict[str, int] = {}
+
+    def add_texts(self, articles: Sequence[Article]) -> None:
+        for a in articles:
+            self.offsets[a.id] = self.texts_fh.tell()
+            line = json.dumps({"article_id": a.id, "outlet": a.outlet, "text": a.text}, ensure_ascii=False) + "\n"
+            self.texts_fh.write(line.encode("utf-8"))
+
+    def add_evidence(self, lines: Sequence[str]) -> None:
+        self.evidence_fh.writelines(lines)
+
+    def text_lookup(self):
+        self.texts_fh.flush()
+        return _TextStore(self.texts_tmp, self.offsets)
+
+    def close(self, ok: bool) -> dict[str, Path]:
+        self.evidence_fh.close()
+        self.texts_fh.close()
+        written: dict[str, Path] = {}
+        if not ok:
+            self.evidence_tmp.unlink(missing_ok=True)
+            self.texts_tmp.unlink(missing_ok=True)
+            return written
+        self.evidence_tmp.replace(self.out / "evidence.jsonl")
+        written["evidence.jsonl"] = self.out / "evidence.jsonl"
+        if self.keep_texts:
+            self.texts_tmp.replace(self.out / "texts.jsonl")
+            written["texts.jsonl"] = self.out / "texts.jsonl"
+        else:
+            self.texts_tmp.unlink(missing_ok=True)
+        return written
+
+
+@dataclass
+class _StreamResult:
+    articles: pd.DataFrame
+    outlets: pd.DataFrame
+    summary: EvidenceSummary
+    issues: list[CorpusIssue]
+    run_info: dict
+    reuse_matrix: pd.DataFrame | None
+    lexicons: list[Lexicon]
+    keyness: pd.DataFrame | None
+
+
+def _articles_and_issues(corpus, read_kwargs) -> tuple[str, str, Iterable[Article | CorpusIssue], int | None]:
+    """(name, path, stream of articles and issues, number of articles if known)."""
+    if isinstance(corpus, Corpus):
+        items = list(corpus.issues) + list(corpus.articles)
+        return corpus.name, str(getattr(corpus, "path", "") or ""), items, len(corpus.articles)
+    return corpus_name(corpus), str(corpus), iter_corpus(corpus, **read_kwargs), None
+
+
+def _stream(
+    corpus,
+    sink,
+    *,
+    lexicons,
+    lexicon_dirs,
+    model,
+    bootstrap: BootstrapSettings,
+    progress,
+    batch_size: int,
+    nlp: Language | None,
+    jobs: int,
+    engine: str | None,
+    scheduler: str | None,
+    reuse: ReuseSettings | None,
+    keyness: KeynessSettings | None,
+    read_kwargs: dict,
+) -> _StreamResult:
+    """Run the per-article step over the corpus stream and aggregate; the core of every run."""
     if jobs < 1:
         raise ValueError(f"jobs must be >= 1, got {jobs}")
     started = time.perf_counter()
-    if not isinstance(corpus, Corpus):
-        corpus = read_corpus(corpus, **read_kwargs)
+    name, path, items, n_known = _articles_and_issues(corpus, read_kwargs)
     lexicon_list, refused = _resolve_lexicons(lexicons, lexicon_dirs)
-    if not corpus.articles:
-        reasons = "; ".join(f"{i.file}:{i.line or '-'} {i.reason}" for i in corpus.rejected[:5])
-        raise CorpusError(
-            f"nothing to analyse in corpus {corpus.name!r}: 0 articles read, {len(corpus.rejected)} rejected"
-            + (f" ({reasons}{' …' if len(corpus.rejected) > 5 else ''})" if reasons else "")
+    issues: list[CorpusIssue] = []
+
+    def articles_only():
+        for item in items:
+            if isinstance(item, Article):
+                yield item
+            else:
+                issues.append(item)
+
+    stream = articles_only()
+    task_size = max(batch_size, 64)
+    # Look ahead: tiny corpora run in this process (workers cost more than they save).
+    head = list(itertools.islice(stream, 8 * jobs))
+    if engine is None:
+        engine = "processes" if jobs > 1 else "serial"
+    if engine == "processes":
+        jobs = min(jobs, max(1, len(head) // 8))
+        if jobs == 1:
+            engine = "serial"
+    if engine == "serial":
+        jobs = 1
+    if not head:
+        reasons = "; ".join(f"{i.file}:{i.line or '-'} {i.reason}" for i in issues if i.severity == "rejected")
+        n_rejected = sum(1 for i in issues if i.severity == "rejected")
+        raise NothingToAnalyseError(
+            f"nothing to analyse in corpus {name!r}: 0 articles read, {n_rejected} rejected"
+            + (f" ({reasons[:500]})" if reasons else ""),
+            issues,
         )
-    jobs = min(jobs, max(1, len(corpus.articles) // 8))  # tiny corpora: workers cost more than they save
-    if nlp is None:
+    if nlp is None and engine == "serial":
         nlp = build_pipeline(lexicon_list, model)
+    spec = AnalyzerSpec(tuple(lexicon_list), model, batch_size, reuse, keyness=keyness is not None)
+    local = (
+        ArticleBatchAnalyzer(lexicon_list, model, nlp=nlp, batch_size=batch_size, reuse=reuse, keyness=keyness is not None)
+        if engine == "serial"
+        else None
+    )
     read_seconds = time.perf_counter() - started
 
-    rows: list[dict] = []
-    evidence: list[dict] = []
-    texts: dict[str, str] = {a.id: a.text for a in corpus.articles}
-    t0 = time.perf_counter()
-    task_size = max(batch_size, 64)
-    if jobs == 1:
-        results = map(
-            ArticleBatchAnalyzer(lexicon_list, model, nlp=nlp, batch_size=batch_size, reuse=reuse),
-            _batches(corpus.articles, task_size),
-        )
-        pool = None
-    else:
-        import multiprocessing
+    def batches():
+        for batch in engine_batched(itertools.chain(head, stream), task_size):
+            sink.add_texts(batch)
+            yield batch
 
-        # spawn: workers start clean (no inherited threads or locks) on every platform
-        pool = multiprocessing.get_context("spawn").Pool(
-            jobs, initializer=_worker_init, initargs=(lexicon_list, model, batch_size, reuse)
-        )
-        results = pool.imap(_worker_run, _batches(corpus.articles, task_size))
+    t0 = time.perf_counter()
+    chunks: list[pd.DataFrame] = []
+    summary = EvidenceSummary(DEFAULT_KWIC_LINES)
     fingerprints = []
-    try:
-        for batch in results:
-            for row, ev, fingerprint in batch:
-                rows.append(row)
-                evidence.extend(ev)
-                if fingerprint is not None:
-                    fingerprints.append(fingerprint)
-            if progress:
-                progress(len(batch))
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+    terms = OutletTermCounts()
+    first_keys: list[str] | None = None
+    n_articles = 0
+    for result in engine_run(spec, batches(), engine=engine, jobs=jobs, scheduler=scheduler, local_analyser=local):
+        if first_keys is None and result.rows:
+            first_keys = list(result.rows[0])
+        chunks.append(pd.DataFrame(result.rows))
+        sink.add_evidence(result.evidence_lines)
+        summary.merge(result.summary)
+        fingerprints.extend(result.fingerprints)
+        if result.terms is not None:
+            terms.merge(result.terms)
+        n_articles += len(result.rows)
+        if progress:
+            progress(len(result.rows))
     analyse_seconds = time.perf_counter() - t0
 
     columns = ARTICLE_BASE_COLUMNS + lexicon_columns(lexicon_list)
     columns += [c for c in indicator_columns() if c not in columns]
-    columns += [k for k in (rows[0] if rows else {}) if k not in columns]
-    articles_df = pd.DataFrame(rows, columns=columns)
+    columns += [k for k in (first_keys or []) if k not in columns]
+    articles_df = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+    articles_df = articles_df.reindex(columns=columns + [c for c in articles_df.columns if c not in columns])
+    del chunks
 
     t1 = time.perf_counter()
     reuse_result = None
     if reuse is not None and fingerprints:
-        reuse_result = find_reuse(fingerprints, reuse, texts=texts)
+        reuse_result = find_reuse(fingerprints, reuse, texts=sink.text_lookup())
         reuse_cols = reuse_result.articles.drop(columns=[c for c in ("outlet",) if c in reuse_result.articles.columns])
         articles_df = articles_df.merge(reuse_cols, on="article_id", how="left")
-        evidence.extend(passages_as_evidence(reuse_result.passages))
+        passages = passages_as_evidence(reuse_result.passages)
+        sink.add_evidence([evidence_line(p) for p in passages])
+        summary.add(passages, dict(zip(articles_df["article_id"], articles_df["outlet"])))
     reuse_seconds = time.perf_counter() - t1
     del fingerprints
 
-    evidence_df = pd.DataFrame(evidence, columns=EVIDENCE_COLUMNS + ["matched_articles"])
-    for optional in ("voice", "matched_articles"):
-        if evidence_df[optional].isna().all():
-            evidence_df = evidence_df.drop(columns=[optional])
+    t1 = time.perf_counter()
+    keyness_df = None
+    if keyness is not None:
+        if keyness.prune_below > 1:
+            terms.prune(keyness.prune_below)
+        keyness_df = keyness_table(terms, min_count=keyness.min_count, prior_scale=keyness.prior_scale, top=keyness.top)
+    keyness_seconds = time.perf_counter() - t1
+    del terms
+
     outlet_order = sorted(articles_df["outlet"].unique())
     t1 = time.perf_counter()
     measures = framing_measures(lexicon_list) + sourcing_measures(lexicon_list, articles_df.columns)
@@ -331,31 +494,41 @@ def analyze(
 
     dates = sorted(d for d in articles_df["date"] if d)
     n_words = int(articles_df["n_tokens"].sum())
+    n_rejected = sum(1 for i in issues if i.severity == "rejected")
+    # the parent describes the pipeline the workers build from the same recipe
+    pipeline_nlp = nlp if nlp is not None else build_pipeline(lexicon_list, model)
     run_info = {
         "package": "quellenlage",
         "package_version": __version__,
         "python": platform.python_version(),
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "corpus": corpus.name,
-        "corpus_path": str(getattr(corpus, "path", "") or ""),
-        "pipeline": describe_pipeline(nlp),
+        "corpus": name,
+        "corpus_path": path,
+        "pipeline": describe_pipeline(pipeline_nlp),
         "lexicon_versions": {lex.name: lex.version for lex in lexicon_list},
         "lexicons": [lex.info() for lex in lexicon_list],
         "refused_lexicons": [{"path": str(p), "reason": r} for p, r in refused],
-        "parameters": {"model": model, "batch_size": batch_size, "jobs": jobs, "bootstrap": bootstrap.as_dict()},
+        "parameters": {
+            "model": model,
+            "batch_size": batch_size,
+            "engine": engine,
+            "jobs": jobs,
+            "scheduler": scheduler,
+            "bootstrap": bootstrap.as_dict(),
+        },
         "bootstrap": bootstrap.as_dict(),
         "small_sample_threshold": bootstrap.small_sample_threshold,
         "outlets": outlet_order,
         "counts": {
             "articles": len(articles_df),
-            "rejected": len(corpus.rejected),
-            "warnings": len(corpus.issues) - len(corpus.rejected),
-            "evidence": len(evidence_df),
+            "rejected": n_rejected,
+            "warnings": len(issues) - n_rejected,
+            "evidence": summary.n_lines,
             "tokens": n_words,
             "outlets": len(outlet_order),
         },
         "n_articles": len(articles_df),
-        "n_rejected": len(corpus.rejected),
+        "n_rejected": n_rejected,
         "n_tokens": n_words,
         "date_min": dates[0] if dates else "",
         "date_max": dates[-1] if dates else "",
@@ -364,30 +537,142 @@ def analyze(
             "analyse": round(analyse_seconds, 3),
             "aggregate": round(aggregate_seconds, 3),
             "reuse": round(reuse_seconds, 3),
+            "keyness": round(keyness_seconds, 3),
         },
         "words_per_second": round(n_words / analyse_seconds, 1) if analyse_seconds > 0 else math.nan,
         "reuse": reuse_result.info() if reuse_result is not None else None,
+        "keyness": keyness.as_dict() if keyness is not None else None,
     }
-    return AnalysisResult(
-        corpus_name=corpus.name,
+    return _StreamResult(
         articles=articles_df,
-        evidence=evidence_df,
         outlets=outlets_df,
-        issues=list(corpus.issues),
-        lexicons=lexicon_list,
+        summary=summary,
+        issues=issues,
         run_info=run_info,
-        texts=texts,
-        refused_lexicons=refused,
         reuse_matrix=reuse_result.matrix_long() if reuse_result is not None else None,
+        lexicons=lexicon_list,
+        keyness=keyness_df,
     )
 
 
-def _json_default(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+def analyze(
+    corpus: Corpus | str | Path,
+    *,
+    lexicons: Sequence[Lexicon] | LexiconSet | None = None,
+    lexicon_dirs: Sequence[str | Path] | None = None,
+    model: str | None = "auto",
+    bootstrap: BootstrapSettings = BootstrapSettings(),
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 32,
+    nlp: Language | None = None,
+    jobs: int = 1,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    reuse: ReuseSettings | None = ReuseSettings(),
+    keyness: KeynessSettings | None = KeynessSettings(),
+    **read_kwargs,
+) -> AnalysisResult:
+    """Analyse a corpus (a :class:`Corpus` or a path read with :func:`iter_corpus`) in memory.
+
+    Returns every table as a pandas DataFrame (for notebooks and scripts on corpora that fit in
+    memory); :func:`run_analysis` streams to an output folder instead. ``engine``: ``serial``,
+    ``processes`` or ``dask`` (default: ``processes`` when ``jobs`` > 1, else ``serial``; see
+    :mod:`analysis.engine`); ``scheduler``: a Dask scheduler address (default: a local cluster of
+    ``jobs`` workers). Results are identical for every engine and ``jobs``. ``reuse``: settings of
+    the cross-article text-reuse detection (:mod:`analysis.reuse`), or None to skip it.
+    ``progress`` is called with the number of articles finished since the last call.
+    Raises :class:`CorpusError` when no article could be analysed.
+    """
+    sink = _MemorySink()
+    res = _stream(
+        corpus, sink, lexicons=lexicons, lexicon_dirs=lexicon_dirs, model=model, bootstrap=bootstrap,
+        progress=progress, batch_size=batch_size, nlp=nlp, jobs=jobs, engine=engine, scheduler=scheduler,
+        reuse=reuse, keyness=keyness, read_kwargs=read_kwargs,
+    )
+    evidence_df = pd.DataFrame([json.loads(line) for line in sink.lines], columns=EVIDENCE_COLUMNS)
+    for optional in ("voice", "matched_articles"):
+        if evidence_df[optional].isna().all():
+            evidence_df = evidence_df.drop(columns=[optional])
+    return AnalysisResult(
+        corpus_name=res.run_info["corpus"],
+        articles=res.articles,
+        evidence=evidence_df,
+        outlets=res.outlets,
+        issues=res.issues,
+        lexicons=res.lexicons,
+        run_info=res.run_info,
+        texts=sink.texts,
+        refused_lexicons=[(Path(r["path"]), r["reason"]) for r in res.run_info["refused_lexicons"]],
+        reuse_matrix=res.reuse_matrix,
+        keyness=res.keyness,
+    )
+
+
+@dataclass
+class RunSummary:
+    """What :func:`run_analysis` wrote: the output paths and the tables it aggregated."""
+
+    out_dir: Path
+    paths: dict[str, Path]
+    articles: pd.DataFrame
+    outlets: pd.DataFrame
+    run_info: dict
+    issues: list[CorpusIssue]
+    n_evidence: int
+
+
+def run_analysis(
+    corpus: Corpus | str | Path,
+    out_dir: str | Path,
+    *,
+    lexicons: Sequence[Lexicon] | LexiconSet | None = None,
+    lexicon_dirs: Sequence[str | Path] | None = None,
+    model: str | None = "auto",
+    bootstrap: BootstrapSettings = BootstrapSettings(),
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 32,
+    jobs: int = 1,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    reuse: ReuseSettings | None = ReuseSettings(),
+    keyness: KeynessSettings | None = KeynessSettings(),
+    report: bool = True,
+    texts: bool = True,
+    **read_kwargs,
+) -> RunSummary:
+    """Analyse a corpus and write the output folder while streaming (what ``quellenlage analyze`` runs).
+
+    Evidence and texts go to disk as articles finish; memory holds one numeric row per article,
+    the bounded evidence summary of the report and the text-reuse fingerprints, never the Docs,
+    texts or evidence of the corpus. Every file is written under a temporary name and renamed
+    when complete; ``run.json`` comes last and marks a complete output (a stale one is removed
+    first). On an error or Ctrl-C the temporary files are removed. Arguments as :func:`analyze`.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "run.json").unlink(missing_ok=True)
+    sink = _FileSink(out, texts)
+    ok = False
+    try:
+        res = _stream(
+            corpus, sink, lexicons=lexicons, lexicon_dirs=lexicon_dirs, model=model, bootstrap=bootstrap,
+            progress=progress, batch_size=batch_size, nlp=None, jobs=jobs, engine=engine, scheduler=scheduler,
+            reuse=reuse, keyness=keyness, read_kwargs=read_kwargs,
+        )
+        ok = True
+    except NothingToAnalyseError as exc:
+        write_issues_csv(exc.issues, out / "rejected.csv")
+        raise
+    finally:
+        written = sink.close(ok)
+    written.update(
+        _write_tables_and_report(
+            out, articles=res.articles, outlets=res.outlets, evidence=res.summary, issues=res.issues,
+            lexicons=res.lexicons, run_info=res.run_info, reuse_matrix=res.reuse_matrix, keyness=res.keyness, report=report,
+            already_written=written,
+        )
+    )
+    return RunSummary(out, written, res.articles, res.outlets, res.run_info, res.issues, res.summary.n_lines)
 
 
 def write_outputs(
@@ -397,15 +682,58 @@ def write_outputs(
     report: bool = True,
     texts: bool = True,
 ) -> dict[str, Path]:
-    """Write the output contract (see README) into ``out_dir``; return the paths written.
+    """Write an in-memory :class:`AnalysisResult` as the output folder (see README); return the paths.
 
     Files are written under temporary names and renamed at the end, so an interrupted run never
-    leaves a complete-looking but partial output.
+    leaves a complete-looking but partial output; ``run.json`` comes last.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    # run.json is written last and marks a complete output: remove a stale one first.
     (out / "run.json").unlink(missing_ok=True)
+    written: dict[str, Path] = {}
+
+    tmp = out / ".evidence.jsonl.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
+        for rec in result.evidence.to_dict(orient="records"):
+            fh.write(evidence_line(rec))
+    tmp.replace(out / "evidence.jsonl")
+    written["evidence.jsonl"] = out / "evidence.jsonl"
+
+    if texts:
+        tmp = out / ".texts.jsonl.tmp"
+        outlet_of = dict(zip(result.articles["article_id"], result.articles["outlet"]))
+        with tmp.open("w", encoding="utf-8") as fh:
+            for aid, text in result.texts.items():
+                fh.write(json.dumps({"article_id": aid, "outlet": outlet_of.get(aid, ""), "text": text}, ensure_ascii=False) + "\n")
+        tmp.replace(out / "texts.jsonl")
+        written["texts.jsonl"] = out / "texts.jsonl"
+
+    written.update(
+        _write_tables_and_report(
+            out, articles=result.articles, outlets=result.outlets, evidence=result.evidence, issues=result.issues,
+            lexicons=result.lexicons, run_info=result.run_info, reuse_matrix=result.reuse_matrix, keyness=result.keyness,
+            report=report,
+            already_written=written,
+        )
+    )
+    return written
+
+
+def _write_tables_and_report(
+    out: Path,
+    *,
+    articles: pd.DataFrame,
+    outlets: pd.DataFrame,
+    evidence,
+    issues: list[CorpusIssue],
+    lexicons: Sequence[Lexicon],
+    run_info: dict,
+    reuse_matrix: pd.DataFrame | None,
+    keyness: pd.DataFrame | None,
+    report: bool,
+    already_written: dict[str, Path],
+) -> dict[str, Path]:
+    """articles.csv/.parquet, outlets.csv, reuse.csv, rejected.csv, report.pdf + figures, then run.json."""
     t0 = time.perf_counter()
     written: dict[str, Path] = {}
 
@@ -414,7 +742,7 @@ def write_outputs(
         written[key] = final
 
     tmp = out / ".articles.csv.tmp"
-    result.articles.to_csv(tmp, index=False)
+    articles.to_csv(tmp, index=False)
     commit(tmp, out / "articles.csv", "articles.csv")
     try:
         import pyarrow  # noqa: F401
@@ -422,34 +750,25 @@ def write_outputs(
         log.info("pyarrow not installed; articles.parquet not written")
     else:
         tmp = out / ".articles.parquet.tmp"
-        result.articles.to_parquet(tmp, index=False)
+        articles.to_parquet(tmp, index=False)
         commit(tmp, out / "articles.parquet", "articles.parquet")
 
     tmp = out / ".outlets.csv.tmp"
-    result.outlets.to_csv(tmp, index=False)
+    outlets.to_csv(tmp, index=False)
     commit(tmp, out / "outlets.csv", "outlets.csv")
 
-    tmp = out / ".evidence.jsonl.tmp"
-    with tmp.open("w", encoding="utf-8") as fh:
-        for rec in result.evidence.to_dict(orient="records"):
-            fh.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
-    commit(tmp, out / "evidence.jsonl", "evidence.jsonl")
-
-    if texts:
-        tmp = out / ".texts.jsonl.tmp"
-        outlet_of = dict(zip(result.articles["article_id"], result.articles["outlet"]))
-        with tmp.open("w", encoding="utf-8") as fh:
-            for aid, text in result.texts.items():
-                fh.write(json.dumps({"article_id": aid, "outlet": outlet_of.get(aid, ""), "text": text}, ensure_ascii=False) + "\n")
-        commit(tmp, out / "texts.jsonl", "texts.jsonl")
-
-    if result.reuse_matrix is not None:
+    if reuse_matrix is not None:
         tmp = out / ".reuse.csv.tmp"
-        result.reuse_matrix.to_csv(tmp, index=False)
+        reuse_matrix.to_csv(tmp, index=False)
         commit(tmp, out / "reuse.csv", "reuse.csv")
 
+    if keyness is not None:
+        tmp = out / ".keyness.csv.tmp"
+        keyness.to_csv(tmp, index=False)
+        commit(tmp, out / "keyness.csv", "keyness.csv")
+
     tmp = out / ".rejected.csv.tmp"
-    write_issues_csv(result.issues, tmp)
+    write_issues_csv(issues, tmp)
     commit(tmp, out / "rejected.csv", "rejected.csv")
 
     if report:
@@ -457,20 +776,21 @@ def write_outputs(
 
         files = write_report(
             out,
-            articles=result.articles,
-            outlets=result.outlets,
-            evidence=result.evidence,
-            lexicons=[lex.info() for lex in result.lexicons],
-            run_info=result.run_info,
-            reuse=result.reuse_matrix,
+            articles=articles,
+            outlets=outlets,
+            evidence=evidence,
+            lexicons=[lex.info() for lex in lexicons],
+            run_info=run_info,
+            reuse=reuse_matrix,
+            keyness=keyness,
         )
         written["report.pdf"] = files["pdf"]
         for fig in files["figures"]:
             written[f"figures/{fig.name}"] = fig
 
-    run_info = dict(result.run_info)
+    run_info = dict(run_info)
     run_info["timing_seconds"] = dict(run_info.get("timing_seconds", {}), write=round(time.perf_counter() - t0, 3))
-    run_info["outputs"] = sorted(written) + ["run.json"]
+    run_info["outputs"] = sorted(set(written) | set(already_written)) + ["run.json"]
     tmp = out / ".run.json.tmp"
     tmp.write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=_json_default) + "\n", encoding="utf-8")
     commit(tmp, out / "run.json", "run.json")

@@ -249,7 +249,7 @@ def index_table(
 
 
 def term_choice_table(
-    evidence: pd.DataFrame,
+    evidence: "pd.DataFrame | EvidenceSummary",
     articles: pd.DataFrame,
     *,
     lexicon: str,
@@ -265,19 +265,22 @@ def term_choice_table(
     read the same.  Rows are ordered by
     category (lexicon order), then by overall rate, then by entry id.
     """
+    from .evidence import EvidenceSummary
+
     columns = ["category", "entry_id", "label", "outlet", "count", "n_tokens", "per_1000"]
     if outlet_order is None:
         outlet_order = list(dict.fromkeys(articles["outlet"]))
     tokens = articles.groupby("outlet")["n_tokens"].sum().reindex(list(outlet_order)).fillna(0)
-    if evidence.empty:
-        return pd.DataFrame(columns=columns)
-    ev = evidence[evidence["lexicon"] == lexicon]
-    ev = ev.merge(articles[["article_id", "outlet"]], on="article_id", how="inner")
+    if isinstance(evidence, pd.DataFrame):
+        if evidence.empty:
+            return pd.DataFrame(columns=columns)
+        evidence = EvidenceSummary.from_frame(evidence[evidence["lexicon"] == lexicon], articles, max_lines=0)
+    ev = evidence.forms_frame(lexicon)
     ev = ev[ev["outlet"].isin(list(outlet_order))]
     if ev.empty:
         return pd.DataFrame(columns=columns)
 
-    counts = ev.groupby(["category", "entry_id", "outlet"]).size().rename("count").reset_index()
+    counts = ev.groupby(["category", "entry_id", "outlet"])["count"].sum().reset_index()
     entries = counts[["category", "entry_id"]].drop_duplicates()
     grid = entries.merge(pd.DataFrame({"outlet": list(outlet_order)}), how="cross")
     grid = grid.merge(counts, on=["category", "entry_id", "outlet"], how="left")
@@ -286,11 +289,10 @@ def term_choice_table(
     with np.errstate(divide="ignore", invalid="ignore"):
         grid["per_1000"] = np.where(grid["n_tokens"] > 0, grid["count"] / grid["n_tokens"] * 1000.0, np.nan)
 
-    surface = (
-        ev.assign(_form=ev["text"].astype(str))
-        .groupby(["category", "entry_id"])["_form"]
-        .agg(lambda forms: forms.value_counts().index[0])
-    )
+    # most frequent surface form per entry (ties: the alphabetically first)
+    form_counts = ev.groupby(["category", "entry_id", "text"])["count"].sum().reset_index()
+    form_counts = form_counts.sort_values(["category", "entry_id", "count", "text"], ascending=[True, True, False, True])
+    surface = form_counts.drop_duplicates(["category", "entry_id"]).set_index(["category", "entry_id"])["text"]
 
     def label(row: pd.Series) -> str:
         form = surface.get((row["category"], row["entry_id"]), "")

@@ -1,0 +1,130 @@
+"""Evidence lines: their JSON form in ``evidence.jsonl`` and the bounded summary the report needs.
+
+A run streams every evidence line to ``evidence.jsonl`` as articles finish; the report never holds
+all of them. It needs two things, both computed while streaming by :class:`EvidenceSummary`:
+
+* per lexicon × category × outlet the keyword-in-context lines of the evidence appendix: at most
+  ``max_lines``, picked round-robin over articles (the first match of every article in article-id
+  order, then the second, …) so that a single long article cannot fill the quota; and the total
+  number of lines of the group;
+* per lexicon × category × entry × outlet × matched text the number of lines (term-choice pages:
+  rates per entry and each entry's most frequent surface form).
+
+Summaries of parts of a corpus are merged with :meth:`EvidenceSummary.merge`; the result does not
+depend on the order in which parts arrive, so every engine gives the same report.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+import pandas as pd
+
+#: Keys of every line of ``evidence.jsonl``, in this order.
+EVIDENCE_COLUMNS = ["article_id", "lexicon", "entry_id", "category", "start_char", "end_char", "text", "left", "right", "voice", "matched_articles"]
+#: Keyword-in-context lines per lexicon × category × outlet kept for the report.
+DEFAULT_KWIC_LINES = 6
+
+_KWIC_FIELDS = ("article_id", "left", "text", "right", "start_char")
+
+
+def _json_default(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def evidence_line(record: Mapping) -> str:
+    """One ``evidence.jsonl`` line (with newline): every key of :data:`EVIDENCE_COLUMNS`, null when absent."""
+    out = {}
+    for key in EVIDENCE_COLUMNS:
+        value = record.get(key)
+        if isinstance(value, float) and math.isnan(value):
+            value = None
+        out[key] = value
+    return json.dumps(out, ensure_ascii=False, default=_json_default) + "\n"
+
+
+class EvidenceSummary:
+    """What the report shows of the evidence, computed in one pass and mergeable."""
+
+    def __init__(self, max_lines: int = DEFAULT_KWIC_LINES):
+        if max_lines < 0:
+            raise ValueError(f"max_lines must be >= 0, got {max_lines}")
+        self.max_lines = max_lines
+        self.n_lines = 0
+        #: (lexicon, category, outlet) → number of lines
+        self.group_totals: Counter = Counter()
+        #: (lexicon, category, outlet) → candidate lines as (rank, article_id, start_char, fields)
+        self.samples: dict[tuple[str, str, str], list[tuple]] = {}
+        #: (lexicon, category, entry_id, outlet, text) → number of lines
+        self.forms: Counter = Counter()
+
+    # ------------------------------------------------------------------ building
+    def add(self, records: Iterable[Mapping], outlet_of: Callable[[str], str | None] | Mapping[str, str]) -> None:
+        """Add evidence records; ``outlet_of`` maps an article id to its outlet (None: skip the record)."""
+        lookup = outlet_of.get if isinstance(outlet_of, Mapping) else outlet_of
+        by_group: dict[tuple[str, str, str], dict[str, list[Mapping]]] = {}
+        for rec in records:
+            outlet = lookup(rec["article_id"])
+            if outlet is None:
+                continue
+            self.n_lines += 1
+            key = (str(rec["lexicon"]), str(rec["category"]), str(outlet))
+            self.group_totals[key] += 1
+            self.forms[(key[0], key[1], str(rec["entry_id"]), key[2], str(rec["text"]))] += 1
+            by_group.setdefault(key, {}).setdefault(str(rec["article_id"]), []).append(rec)
+        for key, articles in by_group.items():
+            candidates = self.samples.setdefault(key, [])
+            for article_id, recs in articles.items():
+                recs.sort(key=lambda r: int(r["start_char"]))
+                for rank, rec in enumerate(recs[: self.max_lines]):
+                    candidates.append((rank, article_id, int(rec["start_char"]), tuple(rec[f] for f in _KWIC_FIELDS)))
+            self._trim(key)
+
+    def _trim(self, key) -> None:
+        candidates = self.samples[key]
+        if len(candidates) > 4 * self.max_lines:
+            candidates.sort(key=lambda c: c[:3])
+            del candidates[self.max_lines :]
+
+    def merge(self, other: "EvidenceSummary") -> "EvidenceSummary":
+        """Add another summary (of other articles) into this one; returns self."""
+        if other.max_lines != self.max_lines:
+            raise ValueError(f"cannot merge summaries with max_lines {self.max_lines} and {other.max_lines}")
+        self.n_lines += other.n_lines
+        self.group_totals.update(other.group_totals)
+        self.forms.update(other.forms)
+        for key, candidates in other.samples.items():
+            self.samples.setdefault(key, []).extend(candidates)
+            self._trim(key)
+        return self
+
+    @classmethod
+    def from_frame(cls, evidence: pd.DataFrame, articles: pd.DataFrame, *, max_lines: int = DEFAULT_KWIC_LINES) -> "EvidenceSummary":
+        """Summary of a whole evidence table (rows whose article is not in ``articles`` are skipped)."""
+        summary = cls(max_lines)
+        if evidence is None or evidence.empty:
+            return summary
+        outlet_of = dict(zip(articles["article_id"].astype(str), articles["outlet"].astype(str)))
+        records = evidence.assign(article_id=evidence["article_id"].astype(str)).to_dict(orient="records")
+        summary.add(records, outlet_of)
+        return summary
+
+    # ------------------------------------------------------------------ reading
+    def kwic_lines(self, key: tuple[str, str, str]) -> pd.DataFrame:
+        """The picked lines of one group, in article/offset order (columns article_id, left, text, right, start_char)."""
+        candidates = sorted(self.samples.get(key, []), key=lambda c: c[:3])[: self.max_lines]
+        candidates.sort(key=lambda c: (c[1], c[2]))
+        return pd.DataFrame([c[3] for c in candidates], columns=list(_KWIC_FIELDS))
+
+    def forms_frame(self, lexicon: str | None = None) -> pd.DataFrame:
+        """Line counts per ``lexicon, category, entry_id, outlet, text`` (one lexicon or all)."""
+        rows = [(*k, n) for k, n in self.forms.items() if lexicon is None or k[0] == lexicon]
+        return pd.DataFrame(rows, columns=["lexicon", "category", "entry_id", "outlet", "text", "count"])
