@@ -11,7 +11,8 @@ all of them. It needs two things, both computed while streaming by :class:`Evide
   rates per entry and each entry's most frequent surface form).
 
 Summaries of parts of a corpus are merged with :meth:`EvidenceSummary.merge`; the result does not
-depend on the order in which parts arrive, so every engine gives the same report.
+depend on how the corpus was split or in which order the parts arrive, as long as all evidence of
+one article (of one lexicon) is added in one call, so every engine gives the same report.
 """
 
 from __future__ import annotations
@@ -68,7 +69,11 @@ class EvidenceSummary:
 
     # ------------------------------------------------------------------ building
     def add(self, records: Iterable[Mapping], outlet_of: Callable[[str], str | None] | Mapping[str, str]) -> None:
-        """Add evidence records; ``outlet_of`` maps an article id to its outlet (None: skip the record)."""
+        """Add evidence records; ``outlet_of`` maps an article id to its outlet (None: skip the record).
+
+        All records of one article and lexicon must come in one call (the round-robin rank of a
+        line is its position among its article's lines of the group).
+        """
         lookup = outlet_of.get if isinstance(outlet_of, Mapping) else outlet_of
         by_group: dict[tuple[str, str, str], dict[str, list[Mapping]]] = {}
         for rec in records:
