@@ -15,9 +15,11 @@ Definitions (also in the README):
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Iterable
 
+import numpy as np
+from spacy.attrs import IS_PUNCT, IS_SPACE, SENT_START
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon
@@ -41,7 +43,15 @@ class Evidence:
     right: str = ""
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {f: getattr(self, f) for f in self._fields()}
+
+    @classmethod
+    def _fields(cls) -> tuple[str, ...]:
+        names = cls.__dict__.get("_field_names")
+        if names is None:
+            names = tuple(f.name for f in fields(cls))
+            setattr(cls, "_field_names", names)  # per subclass, computed once
+        return names
 
 
 def pole_index(left: float, right: float) -> float:
@@ -65,14 +75,30 @@ def rate_per_1000(count: float, n_tokens: float) -> float:
     return 1000.0 * count / n_tokens
 
 
+def _word_flags(doc: Doc) -> np.ndarray:
+    """Per token: neither punctuation nor whitespace (one C pass; counted several times per article)."""
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    return (flags[:, 0] == 0) & (flags[:, 1] == 0)
+
+
 def count_tokens(doc: Doc) -> int:
     """Words and numbers: tokens that are neither punctuation nor whitespace."""
-    return sum(1 for t in doc if not (t.is_punct or t.is_space))
+    if not len(doc):
+        return 0
+    return int(_word_flags(doc).sum())
 
 
 def count_sentences(doc: Doc) -> int:
     """Sentences containing at least one word (a lone heading counts as a sentence)."""
-    return sum(1 for sent in doc.sents if any(not (t.is_punct or t.is_space) for t in sent))
+    if not len(doc):
+        return 0
+    words = _word_flags(doc)
+    starts = np.flatnonzero(doc.to_array(SENT_START) == 1) if doc.has_annotation("SENT_START") else np.array([], dtype=int)
+    starts = np.union1d(starts, [0])
+    # a sentence counts when the number of words up to its end exceeds that up to its start
+    cumulative = np.concatenate([[0], np.cumsum(words)])
+    ends = np.append(starts[1:], len(doc))
+    return int(np.count_nonzero(cumulative[ends] > cumulative[starts]))
 
 
 def context_window(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str]:

@@ -137,6 +137,8 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from spacy.attrs import LOWER, ORTH
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from . import readability
@@ -248,6 +250,7 @@ EPISTEMIC_HEDGE_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
 EPISTEMIC_BOOSTER_CATEGORIES = ("certainty",)
 
 _SOLLEN = frozenset({"soll", "sollen"})
+_SOLLEN_HASHES = np.array(sorted(hash_string(w) for w in _SOLLEN), dtype=np.uint64)
 _PERFECT_AUX = frozenset({"haben", "sein"})
 _CLAUSE_END = frozenset({".", "!", "?", ";"})
 
@@ -289,7 +292,16 @@ def _perfect_infinitive_before(tokens: Sequence, k: int) -> int | None:
 def reportative_sollen_spans(doc: Doc) -> list[Span]:
     """Spans of reportative "soll/sollen + perfect infinitive" (see the module docstring)."""
     found: list[Span] = []
-    for sent in readability.sentence_spans(doc):
+    if not len(doc):
+        return found
+    lower = doc.to_array(LOWER)
+    where = np.flatnonzero(np.isin(lower, _SOLLEN_HASHES))
+    if not where.size:  # most articles: nothing to look at
+        return found
+    bounds = readability.sentence_bounds(doc)
+    with_sollen = sorted({b for b in bounds for i in where.tolist() if b[0] <= i < b[1]})
+    for start, end in with_sollen:
+        sent = doc[start:end]
         tokens = list(sent)
         for i, tok in enumerate(tokens):
             if tok.lower_ not in _SOLLEN:
@@ -381,6 +393,12 @@ STANCE_ADVERBS = frozenset(
     "ironischerweise logischerweise richtigerweise berechtigterweise vernünftigerweise fairerweise "
     "immerhin wenigstens".split()
 )
+
+#: Hashes of the lower-cased / exact forms that can be a word cue (personal, stance, particle).
+_LOWER_CUE_HASHES = np.array(sorted({hash_string(w) for w in PERSONAL_PRONOUNS | STANCE_ADVERBS}), dtype=np.uint64)
+_ORTH_CUE_HASHES = np.array(
+    sorted({hash_string(w) for w in FORMAL_ADDRESS | MODAL_PARTICLES | QUESTION_PARTICLES}), dtype=np.uint64
+)
 _TRAILING = frozenset({"“", "”", '"', "«", "»", "‘", "’", "‹", "›", ")", "]"})
 
 
@@ -401,7 +419,8 @@ class SentenceCues:
 
 
 def _last_mark(tokens: Sequence) -> object | None:
-    for tok in reversed(tokens):
+    for j in range(len(tokens) - 1, -1, -1):
+        tok = tokens[j]
         if tok.is_space or tok.text in _TRAILING:
             continue
         return tok
@@ -465,8 +484,12 @@ def sentence_subjectivity(
             k = unit_of(s.start)
             if k is not None:
                 out[k].cues[cue].append((s.start_char, s.end_char))
+    # only tokens that can be a word cue are looked at (one C pass over the token hashes)
+    candidates = np.flatnonzero(
+        np.isin(doc.to_array(LOWER), _LOWER_CUE_HASHES) | np.isin(doc.to_array(ORTH), _ORTH_CUE_HASHES)
+    ).tolist() if len(doc) else []
     for k, unit in enumerate(units):
-        tokens = list(unit)
+        tokens = unit
         last = _last_mark(tokens)
         is_question = False
         if last is not None and not quoted[last.i]:
@@ -475,7 +498,11 @@ def sentence_subjectivity(
             elif last.text == "?":
                 out[k].cues["question"].append((last.idx, last.idx + 1))
                 is_question = True
-        for j, tok in enumerate(tokens):
+        lo = bisect.bisect_left(candidates, unit.start)
+        hi = bisect.bisect_left(candidates, unit.end)
+        for i in candidates[lo:hi]:
+            j = i - unit.start
+            tok = doc[i]
             if quoted[tok.i] or tok.is_space or tok.is_punct:
                 continue
             text = tok.text

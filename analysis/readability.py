@@ -99,6 +99,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
+from spacy.attrs import ORTH, SENT_START
 from spacy.tokens import Doc, Span
 
 #: Column prefix of every readability value.
@@ -378,34 +379,89 @@ class ReadabilityCounts:
 
 def sentence_spans(doc: Doc) -> Iterator[Span]:
     """spaCy sentences split further at line breaks; only parts containing a word are yielded."""
-    for sent in doc.sents:
-        start = sent.start
-        for token in sent:
-            if token.is_space and "\n" in token.text:
-                if any(is_word(t.text) for t in doc[start : token.i]):
-                    yield doc[start : token.i]
-                start = token.i + 1
-        if start < sent.end and any(is_word(t.text) for t in doc[start : sent.end]):
-            yield doc[start : sent.end]
+    for start, end in sentence_bounds(doc):
+        yield doc[start:end]
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """Token ``(start, end)`` of every part :func:`sentence_spans` yields (one pass over arrays)."""
+    infos, sent_starts = _token_infos(doc)
+    return _sentence_bounds(infos, sent_starts)
+
+
+#: ORTH hash → (is word, syllables, is long word, lower-cased form, is a line break); hashes are
+#: of the string, so they are the same in every Vocab. Bounded like the lemma cache.
+_TYPE_INFO: dict[int, tuple[bool, int, bool, str, bool]] = {}
+_TYPE_CACHE_SIZE = 1_000_000
+
+
+def _type_info(orth: int, strings) -> tuple[bool, int, bool, str, bool]:
+    info = _TYPE_INFO.get(orth)
+    if info is None:
+        text = strings[orth]
+        word = is_word(text)
+        info = (
+            word,
+            count_syllables(text) if word else 0,
+            word and count_letters(text) > LONG_WORD_LETTERS,
+            text.lower(),
+            text.isspace() and "\n" in text,
+        )
+        if len(_TYPE_INFO) >= _TYPE_CACHE_SIZE:
+            _TYPE_INFO.clear()
+        _TYPE_INFO[orth] = info
+    return info
+
+
+def _token_infos(doc: Doc) -> tuple[list[tuple[bool, int, bool, str, bool]], list[int]]:
+    """Per token its type info and its SENT_START value (1 start, -1 inside, 0 unknown)."""
+    table = doc.to_array([ORTH, SENT_START])
+    strings = doc.vocab.strings
+    cache_get = _TYPE_INFO.get
+    infos = [cache_get(h) or _type_info(h, strings) for h in table[:, 0].tolist()]
+    return infos, table[:, 1].tolist()
+
+
+def _sentence_bounds(infos, sent_starts) -> list[tuple[int, int]]:
+    """Parts of spaCy sentences between line breaks that contain a word, as token (start, end)."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    has_word = False
+    for i, (info, sent_start) in enumerate(zip(infos, sent_starts)):
+        if sent_start == 1 and i > 0:
+            if has_word:
+                bounds.append((start, i))
+            start, has_word = i, False
+        if info[4]:  # a line break ends the part before it
+            if has_word:
+                bounds.append((start, i))
+            start, has_word = i + 1, False
+        elif info[0]:
+            has_word = True
+    if has_word:
+        bounds.append((start, len(infos)))
+    return bounds
 
 
 def readability_counts(doc: Doc) -> ReadabilityCounts:
     """Words, sentences, syllables, poly-/monosyllables and long words of a processed Doc."""
+    infos, sent_starts = _token_infos(doc)
+    return _counts_from_infos(infos, sent_starts)
+
+
+def _counts_from_infos(infos, sent_starts) -> ReadabilityCounts:
     n_words = n_syllables = n_poly = n_mono = n_long = 0
-    for token in doc:
-        text = token.text
-        if token.is_space or not is_word(text):
+    for word, syllables, long_word, _lower, _newline in infos:
+        if not word:
             continue
-        syllables = count_syllables(text)
         n_words += 1
         n_syllables += syllables
         if syllables >= 3:
             n_poly += 1
         elif syllables == 1:
             n_mono += 1
-        if count_letters(text) > LONG_WORD_LETTERS:
-            n_long += 1
-    n_sentences = sum(1 for _ in sentence_spans(doc)) if n_words else 0
+        n_long += long_word
+    n_sentences = len(_sentence_bounds(infos, sent_starts)) if n_words else 0
     return ReadabilityCounts(n_words, n_sentences, n_syllables, n_poly, n_mono, n_long)
 
 
@@ -433,12 +489,15 @@ def scores_from_counts(counts: ReadabilityCounts | dict, *, mattr_value: float =
 
 def word_forms(doc: Doc) -> list[str]:
     """Lower-cased word forms (tokens with a letter) in text order: the tokens of MATTR."""
-    return [t.lower_ for t in doc if not t.is_space and is_word(t.text)]
+    infos, _ = _token_infos(doc)
+    return [info[3] for info in infos if info[0]]
 
 
 def measure_readability(doc: Doc, *, window: int = MATTR_WINDOW) -> dict[str, float]:
     """All ``readability.*`` columns of one article (see the module docstring)."""
-    return scores_from_counts(readability_counts(doc), mattr_value=mattr(word_forms(doc), window))
+    infos, sent_starts = _token_infos(doc)
+    words = [info[3] for info in infos if info[0]]
+    return scores_from_counts(_counts_from_infos(infos, sent_starts), mattr_value=mattr(words, window))
 
 
 # --------------------------------------------------------------------------- textstat cross-check

@@ -84,11 +84,12 @@ import functools
 import logging
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, NORM, ORTH, POS, SENT_START
+import numpy as np
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, NORM, ORTH, POS, SENT_START
 from spacy.tokens import Doc
 
 from .errors import LexiconError
@@ -316,7 +317,7 @@ class Attribution:
     message_tokens: tuple[tuple[int, int], ...] = ()
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -2335,7 +2336,18 @@ class QuotedMask:
         return "quoted" if 2 * self.covered(start, end) >= end - start else "own"
 
     def token_mask(self, doc: Doc) -> list[bool]:
-        return [self.voice(t.idx, t.idx + len(t.text)) == "quoted" for t in doc]
+        """Per token: :meth:`voice` is ``"quoted"`` (computed with a prefix sum over the characters)."""
+        if not len(doc):
+            return []
+        table = doc.to_array([IDX, LENGTH]).astype(np.int64)
+        starts, ends = table[:, 0], table[:, 0] + table[:, 1]
+        size = max(self.text_length, int(ends.max()))
+        quoted = np.zeros(size + 1, dtype=np.int64)
+        for s, e in self.intervals:
+            quoted[s:e] = 1
+        cumulative = np.concatenate([[0], np.cumsum(quoted)])
+        covered = cumulative[np.minimum(ends, size)] - cumulative[np.minimum(starts, size)]
+        return (2 * covered >= ends - starts).tolist()
 
     def __len__(self) -> int:
         return len(self.intervals)
