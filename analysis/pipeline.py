@@ -37,8 +37,8 @@ from .indicators import indicator_columns, measure_indicators, outlet_profile, p
 from .reuse import ReuseSettings, find_reuse, fingerprint_doc, passages_as_evidence
 from .sourcing import SourcingResources, analyze_sourcing
 from .errors import LexiconError
-from .lexicon import Lexicon, LexiconSet, add_lexicon_rulers, load_lexicons
-from .nlp import describe_pipeline, load_base_pipeline
+from .lexicon import Lexicon, LexiconSet, add_lexicon_rulers, load_lexicons, ruler_name
+from .nlp import describe_pipeline, load_base_pipeline, pipeline_summary
 
 log = logging.getLogger(__name__)
 
@@ -457,8 +457,14 @@ def _stream(
             issues,
         )
     if nlp is None:
-        # serial: the analyser's pipeline; otherwise the parent describes the workers' pipeline
-        nlp = build_pipeline(lexicon_list, model)
+        # serial: the analyser's pipeline; otherwise only the base pipeline, to describe what the
+        # workers build (compiling the lexicons here would only delay them)
+        nlp = build_pipeline(lexicon_list, model) if engine == "serial" else load_base_pipeline(model)
+    pipeline_info = describe_pipeline(nlp)
+    missing = [ruler_name(lex) for lex in lexicon_list if ruler_name(lex) not in pipeline_info["components"]]
+    if missing:
+        pipeline_info["components"] += missing
+        pipeline_info["summary"] = pipeline_summary(pipeline_info)
     cache_dir = resolve_cache_dir(cache, nlp)
     spec = AnalyzerSpec(tuple(lexicon_list), model, batch_size, reuse, keyness=keyness is not None,
                         cache_dir=None if cache_dir is None else str(cache_dir))
@@ -543,7 +549,7 @@ def _stream(
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "corpus": name,
         "corpus_path": path,
-        "pipeline": describe_pipeline(nlp),
+        "pipeline": pipeline_info,
         "lexicon_versions": {lex.name: lex.version for lex in lexicon_list},
         "lexicons": [lex.info() for lex in lexicon_list],
         "refused_lexicons": [{"path": str(p), "reason": r} for p, r in refused],

@@ -68,6 +68,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
 from spacy.tokens import Doc
 
 from .errors import QuellenlageError
@@ -119,6 +120,11 @@ class ReuseSettings:
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _HASH_CACHE: dict[str, int] = {}
 _HASH_CACHE_SIZE = 2_000_000
+
+
+#: ORTH hash of a token → :func:`word_hash` of its lower-cased form, or None when it has no letter or digit.
+_ORTH_WORD_HASH: dict[int, int | None] = {}
+_MISSING = object()
 
 
 def word_hash(word: str) -> int:
@@ -178,14 +184,30 @@ def fingerprint_doc(doc: Doc, article_id: str, outlet: str, *, shingle_words: in
 
     Surface forms (not lemmas) keep reuse independent of the lemmatizer or model in use.
     """
-    words, starts, ends = [], [], []
-    for t in doc:
-        if t.is_space or t.is_punct or not any(ch.isalnum() for ch in t.text):
-            continue
-        words.append(t.lower_)
-        starts.append(t.idx)
-        ends.append(t.idx + len(t.text))
-    return _fingerprint(article_id, outlet, words, starts, ends, shingle_words)
+    if not len(doc):
+        return _fingerprint(article_id, outlet, [], [], [], shingle_words)
+    table = doc.to_array([ORTH, IS_PUNCT, IS_SPACE, IDX, LENGTH])
+    strings = doc.vocab.strings
+    keep = (table[:, 1] == 0) & (table[:, 2] == 0)
+    rows = np.flatnonzero(keep)
+    hashes = []
+    selected = []
+    for i, orth in zip(rows.tolist(), table[rows, 0].tolist()):
+        h = _ORTH_WORD_HASH.get(orth, _MISSING)
+        if h is _MISSING:
+            text = strings[orth]
+            h = word_hash(text.lower()) if any(ch.isalnum() for ch in text) else None
+            if len(_ORTH_WORD_HASH) >= _HASH_CACHE_SIZE:
+                _ORTH_WORD_HASH.clear()
+            _ORTH_WORD_HASH[orth] = h
+        if h is not None:
+            hashes.append(h)
+            selected.append(i)
+    starts = table[selected, 3].astype(np.int32)
+    ends = starts + table[selected, 4].astype(np.int32)
+    return ArticleFingerprint(
+        article_id, outlet, window_hashes(np.array(hashes, dtype=np.uint64), shingle_words), starts, ends, shingle_words
+    )
 
 
 def fingerprint_text(text: str, article_id: str, outlet: str, *, shingle_words: int = DEFAULT_SHINGLE_WORDS) -> ArticleFingerprint:

@@ -1,10 +1,14 @@
 """Throughput of the analysis against the bare spaCy German tokenizer (not a test; run by hand).
 
     python benchmarks/throughput.py --corpus ../shared/data/fang-covid/train-outlets.jsonl.gz [--limit N] [--jobs J]
+        [--engine processes|dask|serial] [--report] [--out DIR]
 
 Reads FANG-COVID JSONL (fields: source, article, header, date, url), then on the same texts measures
-(a) the bare ``spacy.blank("de")`` tokenizer on one core and (b) the full per-article analysis with
-J worker processes (shipped lexicons, fallback pipeline, no report), and prints one JSON line:
+(a) the bare ``spacy.blank("de")`` tokenizer on one core and (b) the full analysis with J worker
+processes as ``quellenlage analyze`` runs it (streaming engine, shipped lexicons, fallback pipeline,
+text reuse, keyness, bootstrap CIs with 200 resamples, all files written; with ``--report`` also
+report.pdf and its figures; the time of (b) covers everything from reading the corpus to run.json),
+and prints one JSON line:
 ``{"articles", "words", "tokenizer_words_per_s", "analysis_words_per_s",
 "analysis_words_per_s_per_core", "ratio_per_core", "jobs", "peak_rss_mb", "seconds"}``.
 ``words`` are tokens that are neither punctuation nor whitespace (the report's ``n_tokens``);
@@ -16,7 +20,9 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +30,8 @@ import spacy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import analysis as ql  # noqa: E402
-from analysis.pipeline import default_jobs  # noqa: E402
+from analysis.engine import batched  # noqa: E402
+from analysis.pipeline import default_jobs, run_analysis  # noqa: E402
 
 
 def main() -> None:
@@ -33,27 +40,39 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N articles only")
     ap.add_argument("--jobs", type=int, default=default_jobs(), help="worker processes for (b) (default: all cores)")
     ap.add_argument("--model", default="blank", help="spaCy pipeline for (b) (default: the fallback)")
+    ap.add_argument("--engine", default=None, choices=["serial", "processes", "dask"], help="engine of (b) (default: processes when --jobs > 1)")
+    ap.add_argument("--report", action="store_true", help="also write report.pdf and figures in (b)")
+    ap.add_argument("--out", type=Path, default=None, help="keep the output folder of (b) here (default: a temporary folder, removed)")
     args = ap.parse_args()
     if not args.corpus.exists():
         sys.exit(f"corpus {args.corpus} not found")
 
     started = time.perf_counter()
     fields = ql.FieldMap(text="article", outlet="source", title="header")
-    corpus = ql.read_corpus(args.corpus, fields=fields, limit=args.limit)
-    texts = [a.text for a in corpus.articles]
-
     tokenizer = spacy.blank("de")
     tokenizer.max_length = 50_000_000
-    t0 = time.perf_counter()
-    words = 0
-    for doc in tokenizer.pipe(texts, batch_size=64):
-        words += sum(1 for t in doc if not (t.is_punct or t.is_space))
-    tokenizer_seconds = time.perf_counter() - t0
+    # (a) streams like (b): no text is kept, so peak RSS is the analysis's own
+    texts = (a.text for a in ql.iter_corpus(args.corpus, fields=fields, limit=args.limit) if isinstance(a, ql.Article))
+    tokenizer_seconds = 0.0
+    words = n_articles = 0
+    for batch in batched(texts, 64):
+        t0 = time.perf_counter()
+        for doc in tokenizer.pipe(batch, batch_size=64):
+            words += sum(1 for t in doc if not (t.is_punct or t.is_space))
+        tokenizer_seconds += time.perf_counter() - t0
+        n_articles += len(batch)
 
+    out = args.out or Path(tempfile.mkdtemp(prefix="quellenlage-throughput-"))
     t0 = time.perf_counter()
-    result = ql.analyze(corpus, model=args.model, jobs=args.jobs, bootstrap=ql.BootstrapSettings(n_resamples=200))
+    summary = run_analysis(
+        args.corpus, out, model=args.model, jobs=args.jobs, engine=args.engine,
+        bootstrap=ql.BootstrapSettings(n_resamples=200), report=args.report, cache="none",
+        fields=fields, limit=args.limit,
+    )
     analysis_seconds = time.perf_counter() - t0
-    analysed_words = int(result.articles["n_tokens"].sum())
+    analysed_words = int(summary.articles["n_tokens"].sum())
+    if args.out is None:
+        shutil.rmtree(out, ignore_errors=True)
 
     rss_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     tokenizer_wps = words / tokenizer_seconds
@@ -62,7 +81,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "articles": len(corpus.articles),
+                "articles": n_articles,
                 "words": analysed_words,
                 "tokenizer_words_per_s": round(tokenizer_wps),
                 "analysis_words_per_s": round(analysis_wps),
