@@ -16,7 +16,9 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 
+import numpy as np
 import spacy
+from spacy.attrs import LEMMA, LOWER, NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -46,6 +48,8 @@ class SimplemmaLemmatizer:
         self.lang = lang
         self.greedy = greedy
         self._cache: dict[str, str] = {}
+        #: ORTH hash → LEMMA hash (the same string hashes in every Vocab)
+        self._lemma_ids: dict[int, int] = {}
 
     def lemma(self, form: str) -> str:
         lemma = self._cache.get(form)
@@ -62,11 +66,22 @@ class SimplemmaLemmatizer:
         return lemma
 
     def __call__(self, doc: Doc) -> Doc:
-        cache = self._cache
-        for token in doc:
-            text = token.text
-            lemma = cache.get(text)
-            token.lemma_ = lemma if lemma is not None else self.lemma(text)
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        by_orth = self._lemma_ids
+        get = by_orth.get
+        lemma_ids = []
+        for orth in doc.to_array(ORTH).tolist():
+            lemma_id = get(orth)
+            if lemma_id is None:
+                lemma_id = strings.add(self.lemma(strings[orth]))
+                if len(by_orth) >= LEMMA_CACHE_SIZE:
+                    by_orth.clear()
+                by_orth[orth] = lemma_id
+            lemma_ids.append(lemma_id)
+        # one C call sets every lemma (setting token.lemma_ one by one costs a Token object each)
+        doc.from_array([LEMMA], np.array(lemma_ids, dtype=np.uint64).reshape(-1, 1))
         return doc
 
 
@@ -89,11 +104,29 @@ class LemmaNorm:
 
     def __init__(self, name: str):
         self.name = name
+        #: LEMMA hash → NORM hash (lower-cased lemma)
+        self._norm_ids: dict[int, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            lemma = token.lemma_
-            token.norm_ = lemma.lower() if lemma else token.lower_
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        table = doc.to_array([LEMMA, LOWER])
+        by_lemma = self._norm_ids
+        get = by_lemma.get
+        norm_ids = []
+        for lemma_id, lower_id in table.tolist():
+            if lemma_id == 0:  # no lemma: the lower-cased form
+                norm_ids.append(lower_id)
+                continue
+            norm_id = get(lemma_id)
+            if norm_id is None:
+                norm_id = strings.add(strings[lemma_id].lower())
+                if len(by_lemma) >= LEMMA_CACHE_SIZE:
+                    by_lemma.clear()
+                by_lemma[lemma_id] = norm_id
+            norm_ids.append(norm_id)
+        doc.from_array([NORM], np.array(norm_ids, dtype=np.uint64).reshape(-1, 1))
         return doc
 
 
