@@ -418,6 +418,8 @@ class ActorTable:
 
     def __init__(self, lexicon: Lexicon, analyse):
         self.lexicon = lexicon
+        self._prefix_cache: dict[str, bool] = {}  # lower-cased word → starts with a prefix term
+        self._name_cache: dict[str, tuple[str, int] | None] = {}  # lower-cased word → name-prefix hit
         self.camp: dict[str, str] = {}
         self.name: dict[str, str] = {}
         self.camps: tuple[str, ...] = tuple(lexicon.category_names)
@@ -472,6 +474,32 @@ class ActorTable:
             return False
         return not any(flat.startswith(x) for x in term.excludes)
 
+    def _starts_with_prefix_term(self, lower: str) -> bool:
+        """Whether a lower-cased word starts with a prefix term (cached per word type)."""
+        cache = self._prefix_cache
+        hit = cache.get(lower)
+        if hit is None:
+            hit = cache[lower] = self._prefix_re.match(lower.replace("-", "")) is not None
+            if len(cache) > 1_000_000:
+                cache.clear()
+        return hit
+
+    def _name_prefix(self, lower: str) -> tuple[str, int] | None:
+        """(actor id, prefix length) of the longest name prefix of a capitalised word (cached per word type)."""
+        cache = self._name_cache
+        if lower in cache:
+            return cache[lower]
+        flat = lower.replace("-", "")
+        hit = None
+        for prefix, entry_id, excludes in self.name_prefixes:
+            if flat.startswith(prefix) and not any(flat.startswith(x) for x in excludes):
+                hit = (entry_id, len(prefix))
+                break
+        if len(cache) > 1_000_000:
+            cache.clear()
+        cache[lower] = hit
+        return hit
+
     def match(self, view: "_View", start: int, end: int) -> list[tuple[int, int, str]]:
         """Actor matches (token start, token end, actor id) within tokens [start, end); longest term wins."""
         found: list[tuple[int, int, str, int]] = []
@@ -480,7 +508,7 @@ class ActorTable:
         while i < end:
             best = None
             cands = self.by_first.get(lowers[i], []) + self.by_first.get(norms[i], [])
-            if self._prefix_re is not None and self._prefix_re.match(lowers[i].replace("-", "")):
+            if self._prefix_re is not None and self._starts_with_prefix_term(lowers[i]):
                 cands = cands + self.prefix_terms
             for t in cands:
                 n = len(t.lowers)
@@ -490,11 +518,9 @@ class ActorTable:
                     if best is None or (n, t.length) > (best[1] - best[0], best[3]):
                         best = (i, i + n, t.entry_id, t.length)
             if best is None and words[i][:1].isupper():
-                flat = lowers[i].replace("-", "")
-                for prefix, entry_id, excludes in self.name_prefixes:
-                    if flat.startswith(prefix) and not any(flat.startswith(x) for x in excludes):
-                        best = (i, i + 1, entry_id, len(prefix))
-                        break
+                hit = self._name_prefix(lowers[i])
+                if hit is not None:
+                    best = (i, i + 1, hit[0], hit[1])
             if best is not None:
                 found.append(best)
                 i = best[1]
