@@ -120,12 +120,18 @@ def lexicon_columns(lexicons: Iterable[Lexicon]) -> list[str]:
     return cols
 
 
-def measure_framing(doc: Doc, article_id: str, lexicons: Iterable[Lexicon]) -> tuple[dict, list[Evidence]]:
-    """Counts, rates and indices for one article, with one Evidence per counted span."""
+def measure_framing(
+    doc: Doc, article_id: str, lexicons: Iterable[Lexicon], *, text: str | None = None
+) -> tuple[dict, list[Evidence]]:
+    """Counts, rates and indices for one article, with one Evidence per counted span.
+
+    ``text``: the article text (== ``doc.text``) when the caller has it (spaCy rebuilds ``doc.text``
+    from the tokens on every access).
+    """
     n_tokens = count_tokens(doc)
     row: dict[str, float] = {}
     evidence: list[Evidence] = []
-    text = doc.text
+    text = doc.text if text is None else text
     for lex in lexicons:
         counts = dict.fromkeys(lex.category_names, 0)
         for span in doc.spans.get(lex.spans_key, []):
@@ -142,7 +148,7 @@ def measure_framing(doc: Doc, article_id: str, lexicons: Iterable[Lexicon]) -> t
                     category=category,
                     start_char=span.start_char,
                     end_char=span.end_char,
-                    text=span.text,
+                    text=text[span.start_char : span.end_char],
                     left=left,
                     right=right,
                 )

@@ -333,6 +333,7 @@ def measure_epistemic(
     *,
     hedge_sources: Sequence[tuple[str, Sequence[str]]] = EPISTEMIC_HEDGE_SOURCES,
     boosters_key: str = "boosters",
+    text: str | None = None,
 ) -> tuple[dict[str, float], list[Evidence]]:
     """``epistemic.*`` columns and the evidence of the reportative constructions.
 
@@ -341,7 +342,7 @@ def measure_epistemic(
     """
     n_tokens = count_tokens(doc)
     reportative = reportative_sollen_spans(doc)
-    text = doc.text if reportative else ""
+    text = (doc.text if text is None else text) if reportative else ""
     evidence = [
         _evidence(text, article_id, EPISTEMIC_PREFIX, "reportative_sollen", "hearsay", s.start_char, s.end_char)
         for s in reportative
@@ -537,6 +538,7 @@ def measure_subjectivity(
     quoted: Sequence[bool] | None = None,
     evaluative_keys: Sequence[str] = ("loaded_language",),
     intensifier_keys: Sequence[str] = ("boosters",),
+    text: str | None = None,
 ) -> tuple[dict[str, float], list[Evidence]]:
     """``subjectivity.*`` columns of one article and one evidence line per cue outside the lexicons.
 
@@ -564,7 +566,7 @@ def measure_subjectivity(
     row[f"{p}.subjective_sentence_share"] = subjective / n_sentences if n_sentences and subjective == subjective else math.nan
     row[f"{p}.score"] = total / n_sentences if n_sentences and total == total else math.nan
     evidence = []
-    text = doc.text
+    text = doc.text if text is None else text
     for s in sentences:
         for cue in ("exclamation", "question", "personal", "modal_particle", "stance_adverb"):
             for start, end in s.cues[cue]:
@@ -623,13 +625,18 @@ def measure_indicators(
     *,
     tone_scorer=None,
     quoted: Sequence[bool] | None = None,
+    text: str | None = None,
 ) -> tuple[dict[str, float], list[Evidence]]:
-    """Readability, epistemic, subjectivity and (with a scorer) tone columns of one article."""
+    """Readability, epistemic, subjectivity and (with a scorer) tone columns of one article.
+
+    ``text``: the article text (== ``doc.text``) when the caller has it; spaCy rebuilds
+    ``doc.text`` from the tokens on every access.
+    """
     row: dict[str, float] = dict(readability.measure_readability(doc))
     evidence: list[Evidence] = []
     for part in (
-        measure_epistemic(doc, article_id),
-        measure_subjectivity(doc, article_id, quoted=quoted),
+        measure_epistemic(doc, article_id, text=text),
+        measure_subjectivity(doc, article_id, quoted=quoted, text=text),
     ):
         row.update(part[0])
         evidence.extend(part[1])

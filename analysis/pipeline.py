@@ -93,7 +93,7 @@ def analyze_doc(
         "n_tokens": count_tokens(doc),
         "n_sentences": count_sentences(doc),
     }
-    framing_row, framing_evidence = measure_framing(doc, article.id, lexicons)
+    framing_row, framing_evidence = measure_framing(doc, article.id, lexicons, text=article.text)
     row.update(framing_row)
     evidence = [e.as_dict() for e in framing_evidence]
     token_mask = None
@@ -113,7 +113,7 @@ def analyze_doc(
             evidence.append(d)
         token_mask = result.mask.token_mask(doc)
     indicator_row, indicator_evidence = measure_indicators(
-        doc, article.id, quoted=token_mask if token_mask is not None else quote_mask(doc)
+        doc, article.id, quoted=token_mask if token_mask is not None else quote_mask(doc), text=article.text
     )
     row.update(indicator_row)
     for e in indicator_evidence:
