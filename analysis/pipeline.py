@@ -421,6 +421,7 @@ def _stream(
     reuse: ReuseSettings | None,
     keyness: KeynessSettings | None,
     cache: str | Path | None,
+    kwic_lines: int,
     read_kwargs: dict,
 ) -> _StreamResult:
     """Run the per-article step over the corpus stream and aggregate; the core of every run."""
@@ -466,11 +467,11 @@ def _stream(
         pipeline_info["components"] += missing
         pipeline_info["summary"] = pipeline_summary(pipeline_info)
     cache_dir = resolve_cache_dir(cache, nlp)
-    spec = AnalyzerSpec(tuple(lexicon_list), model, batch_size, reuse, keyness=keyness is not None,
-                        cache_dir=None if cache_dir is None else str(cache_dir))
+    spec = AnalyzerSpec(tuple(lexicon_list), model, batch_size, reuse, kwic_lines=kwic_lines,
+                        keyness=keyness is not None, cache_dir=None if cache_dir is None else str(cache_dir))
     local = (
         ArticleBatchAnalyzer(lexicon_list, model, nlp=nlp, batch_size=batch_size, reuse=reuse,
-                             keyness=keyness is not None, cache_dir=cache_dir)
+                             kwic_lines=kwic_lines, keyness=keyness is not None, cache_dir=cache_dir)
         if engine == "serial"
         else None
     )
@@ -483,7 +484,7 @@ def _stream(
 
     t0 = time.perf_counter()
     chunks: list[pd.DataFrame] = []
-    summary = EvidenceSummary(DEFAULT_KWIC_LINES)
+    summary = EvidenceSummary(kwic_lines)
     fingerprints = []
     terms = OutletTermCounts()
     first_keys: list[str] | None = None
@@ -560,6 +561,7 @@ def _stream(
             "jobs": jobs,
             "scheduler": scheduler,
             "task_size": task_size,
+            "evidence_lines": kwic_lines,
             "parse_cache": None if cache_dir is None else str(cache_dir),
             "bootstrap": bootstrap.as_dict(),
         },
@@ -619,6 +621,7 @@ def analyze(
     reuse: ReuseSettings | None = ReuseSettings(),
     keyness: KeynessSettings | None = KeynessSettings(),
     cache: str | Path | None = "auto",
+    evidence_lines: int = DEFAULT_KWIC_LINES,
     **read_kwargs,
 ) -> AnalysisResult:
     """Analyse a corpus (a :class:`Corpus` or a path read with :func:`iter_corpus`) in memory.
@@ -636,6 +639,8 @@ def analyze(
     cache in 0.7 s, but writes them in 0.9 s and needs 21 kB per article on disk; with a trained
     model the tagger and parser dominate the run time, which is what the cache saves — not
     measurable here, as no trained German model can be installed on this machine).
+    ``evidence_lines``: keyword-in-context lines per lexicon × category × outlet in the report's
+    evidence appendix (0: no appendix; evidence.jsonl always has every match).
     ``progress`` is called with the number of articles finished since the last call.
     Raises :class:`CorpusError` when no article could be analysed.
     """
@@ -643,7 +648,7 @@ def analyze(
     res = _stream(
         corpus, sink, lexicons=lexicons, lexicon_dirs=lexicon_dirs, model=model, bootstrap=bootstrap,
         progress=progress, batch_size=batch_size, task_size=task_size, nlp=nlp, jobs=jobs, engine=engine, scheduler=scheduler,
-        reuse=reuse, keyness=keyness, cache=cache, read_kwargs=read_kwargs,
+        reuse=reuse, keyness=keyness, cache=cache, kwic_lines=evidence_lines, read_kwargs=read_kwargs,
     )
     evidence_df = pd.DataFrame([json.loads(line) for line in sink.lines], columns=EVIDENCE_COLUMNS)
     for optional in ("voice", "matched_articles"):
@@ -694,6 +699,7 @@ def run_analysis(
     reuse: ReuseSettings | None = ReuseSettings(),
     keyness: KeynessSettings | None = KeynessSettings(),
     cache: str | Path | None = "auto",
+    evidence_lines: int = DEFAULT_KWIC_LINES,
     report: bool = True,
     texts: bool = True,
     **read_kwargs,
@@ -715,7 +721,7 @@ def run_analysis(
         res = _stream(
             corpus, sink, lexicons=lexicons, lexicon_dirs=lexicon_dirs, model=model, bootstrap=bootstrap,
             progress=progress, batch_size=batch_size, task_size=task_size, nlp=None, jobs=jobs, engine=engine, scheduler=scheduler,
-            reuse=reuse, keyness=keyness, cache=cache, read_kwargs=read_kwargs,
+            reuse=reuse, keyness=keyness, cache=cache, kwic_lines=evidence_lines, read_kwargs=read_kwargs,
         )
         ok = True
     except NothingToAnalyseError as exc:
@@ -766,9 +772,11 @@ def write_outputs(
         tmp.replace(out / "texts.jsonl")
         written["texts.jsonl"] = out / "texts.jsonl"
 
+    lines = result.run_info.get("parameters", {}).get("evidence_lines", DEFAULT_KWIC_LINES)
+    summary = EvidenceSummary.from_frame(result.evidence, result.articles, max_lines=lines)
     written.update(
         _write_tables_and_report(
-            out, articles=result.articles, outlets=result.outlets, evidence=result.evidence, issues=result.issues,
+            out, articles=result.articles, outlets=result.outlets, evidence=summary, issues=result.issues,
             lexicons=result.lexicons, run_info=result.run_info, reuse_matrix=result.reuse_matrix, keyness=result.keyness,
             report=report,
             already_written=written,

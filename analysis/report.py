@@ -50,6 +50,7 @@ from reportlab.platypus import (
 )
 
 from . import plots
+from .evidence import DEFAULT_KWIC_LINES, EvidenceSummary
 from .errors import QuellenlageError
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED_LEXICON_KEYS = ("name", "version", "categories")
 
 #: Lines of keyword-in-context shown per outlet × category before "… N more in evidence.jsonl".
-KWIC_LINES = 6
+KWIC_LINES = DEFAULT_KWIC_LINES
 #: Lexicon whose pages come first among the two-pole lexicons.
 LEAD_LEXICON = "war_naming"
 #: At most this many heatmap columns per landscape page; more are split at lexicon boundaries.
@@ -262,56 +263,55 @@ class KwicGroup:
 
 
 def kwic_groups(
-    evidence: pd.DataFrame,
+    evidence: "pd.DataFrame | EvidenceSummary",
     articles: pd.DataFrame,
     *,
     lexicons: Sequence[Mapping],
     outlet_order: Sequence[str],
     max_lines: int = KWIC_LINES,
 ) -> list[KwicGroup]:
-    """Group evidence rows lexicon → category → outlet, keeping at most ``max_lines`` per group.
+    """Group evidence lexicon → category → outlet, keeping at most ``max_lines`` lines per group.
 
-    Lines are picked round-robin over the group's articles (first match of every article, then the
-    second, …) so a single long article cannot fill the quota, and shown in article/offset order.
-    Evidence whose article_id is not in ``articles`` is dropped with a warning.
+    ``evidence``: the evidence table, or the :class:`~analysis.evidence.EvidenceSummary` a run
+    computed while streaming (then ``max_lines`` is the summary's). Lines are picked round-robin
+    over the group's articles (first match of every article, then the second, …) so a single long
+    article cannot fill the quota, and shown in article/offset order. Evidence whose article_id is
+    not in ``articles`` is dropped with a warning.
     """
-    if evidence.empty:
+    if isinstance(evidence, pd.DataFrame):
+        if evidence.empty:
+            return []
+        unknown = ~evidence["article_id"].astype(str).isin(set(articles["article_id"].astype(str)))
+        if unknown.any():
+            logger.warning("%d evidence rows name article_ids missing from the article table; not shown", int(unknown.sum()))
+        summary = EvidenceSummary.from_frame(evidence, articles, max_lines=max_lines)
+    else:
+        summary = evidence
+    if not summary.group_totals:
         return []
-    ev = evidence.merge(articles[["article_id", "outlet"]], on="article_id", how="left")
-    unknown = ev["outlet"].isna()
-    if unknown.any():
-        logger.warning("%d evidence rows name article_ids missing from the article table; not shown", int(unknown.sum()))
-        ev = ev[~unknown]
     lexicon_order = [lex["name"] for lex in lexicons]
-    lexicon_order += [name for name in dict.fromkeys(ev["lexicon"]) if name not in lexicon_order]
+    seen_lexicons = list(dict.fromkeys(k[0] for k in sorted(summary.group_totals)))
+    lexicon_order += [name for name in seen_lexicons if name not in lexicon_order]
     categories_of = {lex["name"]: list(lex.get("categories", {})) for lex in lexicons}
     outlet_rank = {o: i for i, o in enumerate(outlet_order)}
     groups: list[KwicGroup] = []
     for lexicon in lexicon_order:
-        ev_lex = ev[ev["lexicon"] == lexicon]
-        if ev_lex.empty:
+        keys = [k for k in summary.group_totals if k[0] == lexicon]
+        if not keys:
             continue
         categories = list(categories_of.get(lexicon, []))
-        categories += [c for c in dict.fromkeys(ev_lex["category"]) if c not in categories]
+        categories += sorted({k[1] for k in keys} - set(categories))
         for category in categories:
-            ev_cat = ev_lex[ev_lex["category"] == category]
-            outlets = sorted(dict.fromkeys(ev_cat["outlet"]), key=lambda o: (outlet_rank.get(o, len(outlet_rank)), str(o)))
+            outlets = sorted({k[2] for k in keys if k[1] == category}, key=lambda o: (outlet_rank.get(o, len(outlet_rank)), str(o)))
             for outlet in outlets:
-                rows = ev_cat[ev_cat["outlet"] == outlet].sort_values(["article_id", "start_char"], kind="stable")
-                rank = rows.groupby("article_id", sort=False).cumcount()
-                picked = (
-                    rows.assign(_rank=rank.to_numpy())
-                    .sort_values(["_rank", "article_id", "start_char"], kind="stable")
-                    .head(max_lines)
-                    .sort_values(["article_id", "start_char"], kind="stable")
-                )
+                key = (lexicon, category, outlet)
                 groups.append(
                     KwicGroup(
                         lexicon=str(lexicon),
                         category=str(category),
                         outlet=str(outlet),
-                        lines=picked[["article_id", "left", "text", "right", "start_char"]].reset_index(drop=True),
-                        n_total=len(rows),
+                        lines=summary.kwic_lines(key),
+                        n_total=int(summary.group_totals[key]),
                     )
                 )
     return groups
@@ -537,14 +537,17 @@ def write_report(
     *,
     articles: pd.DataFrame,
     outlets: pd.DataFrame,
-    evidence: pd.DataFrame,
+    evidence: "pd.DataFrame | EvidenceSummary",
     lexicons: list[dict],
     run_info: dict,
     reuse: pd.DataFrame | None = None,
+    keyness: pd.DataFrame | None = None,
 ) -> dict:
     """Write ``out_dir/report.pdf`` and ``out_dir/figures/*.png``; return their paths.
 
     ``reuse``: the outlet × outlet reuse table (reuse.csv) for the text-reuse page, if measured.
+    ``keyness``: the keyness table (keyness.csv, :func:`analysis.keyness.keyness_table`) for the page
+    "Most distinctive terms per outlet"; the page is left out when None.
 
     Returns ``{"pdf": Path, "figures": [Path, ...]}`` (figures in page order).  Raises
     :class:`QuellenlageError` when a table lacks a required column (see ``REQUIRED_COLUMNS``) or a
@@ -552,7 +555,9 @@ def write_report(
     """
     _check_columns("articles", articles)
     _check_columns("outlets", outlets)
-    _check_columns("evidence", evidence, allow_empty_without_columns=True)
+    if isinstance(evidence, pd.DataFrame):
+        _check_columns("evidence", evidence, allow_empty_without_columns=True)
+        evidence = EvidenceSummary.from_frame(evidence, articles, max_lines=KWIC_LINES)
     _check_lexicons(lexicons)
     duplicated = articles["article_id"][articles["article_id"].duplicated()]
     if not duplicated.empty:
@@ -575,7 +580,7 @@ def write_report(
     small_sample = {
         o: bool(flagged.get(o, threshold is not None and n_articles.get(o, 0) < threshold)) for o in outlet_order
     }
-    n_evidence = 0 if evidence.empty else len(evidence)
+    n_evidence = evidence.n_lines
     figures: list[Path] = []
 
     def save(fig, name: str) -> tuple[Path, tuple[float, float]]:
@@ -867,18 +872,45 @@ def write_report(
         poles={lex["name"]: tuple(lex["poles"]) for lex in two_pole},
     )
 
+    # ---- 4d. keyness (analysis/report_keyness.py) --------------------------------------------
+    if keyness is not None:
+        from .report_keyness import keyness_pages
+
+        story += keyness_pages(
+            keyness=keyness, outlet_order=outlet_order, palette=palette, styles=styles, save=save,
+            portrait_w=portrait_w, portrait_h=portrait_h, small_sample=small_sample, n_articles=n_articles,
+            helpers={"_heading": _heading, "_table": _table, "_image": _image, "escape_markup": escape_markup,
+                     "_fmt_int": _fmt_int, "regular": regular, "bold": bold},
+        )
+
+    # ---- 4e. trained classifiers (analysis/report_classify.py; only with classify.* columns) ----
+    from .report_classify import classification_pages
+
+    story += classification_pages(
+        articles=articles, run_info=run_info, outlet_order=outlet_order, palette=palette, styles=styles, save=save,
+        portrait_w=portrait_w, portrait_h=portrait_h, small_sample=small_sample, n_articles=n_articles,
+        helpers={"_heading": _heading, "_table": _table, "_image": _image, "escape_markup": escape_markup,
+                 "_fmt_int": _fmt_int, "regular": regular, "bold": bold},
+    )
+
     # ---- 5. evidence -----------------------------------------------------------------------
     story.append(PageBreak())
     story.append(_heading("Evidence: matches in context", styles["h1"], outline="Evidence"))
-    story.append(Paragraph(
-        f"Each line: article_id | left context <b>match</b> right context (up to 60 characters each side). "
-        f"At most {KWIC_LINES} lines per outlet and category, taken from as many different articles as possible; "
-        "every match, with exact character offsets, is in evidence.jsonl.", styles["body"]))
-    groups = kwic_groups(evidence, articles, lexicons=lexicons, outlet_order=outlet_order) if n_evidence else []
-    if not groups:
-        story.append(Paragraph("No lexicon term matched in any article, so there is no evidence to show.", styles["finding"]))
+    if evidence.max_lines == 0:
+        story.append(Paragraph(
+            "The keyword-in-context lines were switched off for this run (--evidence-lines 0); every match, "
+            "with exact character offsets, is in evidence.jsonl.", styles["finding"]))
     else:
-        story.extend(_evidence_flowables(groups, lexicons, outlet_order, styles, regular, bold, portrait_w))
+        story.append(Paragraph(
+            f"Each line: article_id | left context <b>match</b> right context (up to 60 characters each side). "
+            f"At most {evidence.max_lines} lines per outlet and category, taken from as many different articles as possible; "
+            "every match, with exact character offsets, is in evidence.jsonl.", styles["body"]))
+    if evidence.max_lines:
+        groups = kwic_groups(evidence, articles, lexicons=lexicons, outlet_order=outlet_order) if n_evidence else []
+        if groups:
+            story.extend(_evidence_flowables(groups, lexicons, outlet_order, styles, regular, bold, portrait_w))
+        else:
+            story.append(Paragraph("No lexicon term matched in any article, so there is no evidence to show.", styles["finding"]))
 
     footer = f"Quellenlage {run_info.get('package_version', '')} · {corpus} · generated {run_info.get('generated', '')}"
     pdf_path = out_dir / "report.pdf"

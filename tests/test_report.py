@@ -597,3 +597,18 @@ def test_very_long_matches_are_shortened_in_the_evidence_pages(tmp_path):
     assert result["pdf"].is_file()
     short = report._shorten_match(long_text)
     assert len(short) <= report.KWIC_MATCH_CHARS and " … " in short
+
+
+def test_evidence_appendix_can_be_switched_off_while_term_choice_stays(tmp_path):
+    """--evidence-lines 0: no keyword-in-context pages, but term-choice pages still count every match."""
+    from analysis.evidence import EvidenceSummary
+
+    inputs = synthetic_inputs()
+    full = report.write_report(tmp_path / "full", **inputs)
+    inputs["evidence"] = EvidenceSummary.from_frame(inputs["evidence"], inputs["articles"], max_lines=0)
+    assert inputs["evidence"].n_lines > 0 and not any(inputs["evidence"].samples.values())
+    off = report.write_report(tmp_path / "off", **inputs)
+    assert [p.name for p in off["figures"]] == [p.name for p in full["figures"]]  # term choice pages kept
+    assert page_count(off["pdf"]) < page_count(full["pdf"])
+    outline = [m.decode() for m in re.findall(rb"/Title \(([^)]*)\)", off["pdf"].read_bytes())]
+    assert "Evidence" in outline and "war_naming" not in outline[outline.index("Evidence"):]
