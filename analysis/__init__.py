@@ -19,7 +19,9 @@ from .corpus import Article, Corpus, CorpusIssue, FieldMap, iter_corpus, read_co
 from .errors import CorpusError, LexiconError, PipelineError, QuellenlageError  # noqa: E402
 from .framing import Evidence, pole_index, rate_per_1000  # noqa: E402
 from .lexicon import Lexicon, LexiconSet, load_lexicon, load_lexicons  # noqa: E402
-from .pipeline import AnalysisResult, analyze, analyze_doc, build_pipeline, write_outputs  # noqa: E402
+from .keyness import KeynessSettings  # noqa: E402
+from .pipeline import AnalysisResult, RunSummary, analyze, analyze_doc, build_pipeline, run_analysis, write_outputs  # noqa: E402
+from .reuse import ReuseSettings  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -31,13 +33,17 @@ __all__ = [
     "CorpusIssue",
     "Evidence",
     "FieldMap",
+    "KeynessSettings",
     "Lexicon",
     "LexiconError",
     "LexiconSet",
     "PipelineError",
     "QuellenlageError",
+    "ReuseSettings",
+    "RunSummary",
     "aggregate_outlets",
     "analyze",
+    "run_analysis",
     "analyze_doc",
     "build_pipeline",
     "iter_corpus",

@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--small-sample", type=int, default=10, metavar="N", help="flag outlets with fewer than N articles (default 10)")
     p.add_argument("--no-report", action="store_true", help="write the tables only, no report.pdf/figures")
     p.add_argument("--no-texts", action="store_true", help="do not write texts.jsonl (the analysed texts)")
+    p.add_argument("--no-reuse", action="store_true", help="skip text-reuse detection (no reuse.* columns, reuse.csv or reuse page); its fingerprints are the part of a run's memory that grows with the corpus")
+    p.add_argument("--no-keyness", action="store_true", help="skip keyness (no keyness.csv or keyness page)")
     p.add_argument("--progress", choices=["auto", "always", "never"], default="auto", help="progress bar on stderr (auto: when stderr is a terminal)")
     p.set_defaults(func=cmd_analyze)
 
@@ -184,7 +186,9 @@ def cmd_analyze(args) -> int:
     from .corpus import corpus_name
     from .errors import NothingToAnalyseError
     from .lexicon import load_lexicons
+    from .keyness import KeynessSettings
     from .pipeline import default_jobs, run_analysis
+    from .reuse import ReuseSettings
 
     lexicons = load_lexicons(args.lexicons)
     for path, reason in lexicons.refused:
@@ -211,7 +215,9 @@ def cmd_analyze(args) -> int:
         summary = run_analysis(
             args.corpus, out, lexicons=lexicons, model=args.model, bootstrap=settings, progress=progress,
             jobs=jobs, engine=args.engine, scheduler=args.scheduler, cache=args.cache, evidence_lines=args.evidence_lines, report=not args.no_report,
-            texts=not args.no_texts, fields=FieldMap.from_pairs(args.field), manifest=args.manifest,
+            texts=not args.no_texts, reuse=None if args.no_reuse else ReuseSettings(),
+            keyness=None if args.no_keyness else KeynessSettings(),
+            fields=FieldMap.from_pairs(args.field), manifest=args.manifest,
             fmt=args.fmt, limit=args.limit,
         )
     except NothingToAnalyseError as exc:

@@ -1,7 +1,7 @@
 """Throughput of the analysis against the bare spaCy German tokenizer (not a test; run by hand).
 
     python benchmarks/throughput.py --corpus ../shared/data/fang-covid/train-outlets.jsonl.gz [--limit N] [--jobs J]
-        [--engine processes|dask|serial] [--report] [--out DIR]
+        [--engine processes|dask|serial] [--report] [--out DIR] [--no-reuse] [--no-keyness]
 
 Reads FANG-COVID JSONL (fields: source, article, header, date, url), then on the same texts measures
 (a) the bare ``spacy.blank("de")`` tokenizer on one core and (b) the full analysis with J worker
@@ -31,6 +31,8 @@ import spacy
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import analysis as ql  # noqa: E402
 from analysis.engine import batched  # noqa: E402
+from analysis.keyness import KeynessSettings  # noqa: E402
+from analysis.reuse import ReuseSettings  # noqa: E402
 from analysis.pipeline import default_jobs, run_analysis  # noqa: E402
 
 
@@ -42,6 +44,8 @@ def main() -> None:
     ap.add_argument("--model", default="blank", help="spaCy pipeline for (b) (default: the fallback)")
     ap.add_argument("--engine", default=None, choices=["serial", "processes", "dask"], help="engine of (b) (default: processes when --jobs > 1)")
     ap.add_argument("--report", action="store_true", help="also write report.pdf and figures in (b)")
+    ap.add_argument("--no-reuse", action="store_true", help="(b) without text-reuse detection (its fingerprints grow with the corpus)")
+    ap.add_argument("--no-keyness", action="store_true", help="(b) without keyness")
     ap.add_argument("--out", type=Path, default=None, help="keep the output folder of (b) here (default: a temporary folder, removed)")
     args = ap.parse_args()
     if not args.corpus.exists():
@@ -67,6 +71,7 @@ def main() -> None:
     summary = run_analysis(
         args.corpus, out, model=args.model, jobs=args.jobs, engine=args.engine,
         bootstrap=ql.BootstrapSettings(n_resamples=200), report=args.report, cache="none",
+        reuse=None if args.no_reuse else ReuseSettings(), keyness=None if args.no_keyness else KeynessSettings(),
         fields=fields, limit=args.limit,
     )
     analysis_seconds = time.perf_counter() - t0

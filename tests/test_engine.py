@@ -213,3 +213,16 @@ def test_unwritable_cache_folder_is_one_clear_error(tmp_path):
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(ql.QuellenlageError, match="cannot be opened.*--cache"):
         DocCache(blocker / "sub", "fp")
+
+
+def test_cli_can_skip_reuse_and_keyness(tmp_path):
+    from analysis.cli import main
+
+    out = tmp_path / "out"
+    assert main(["analyze", str(SEEDS), "--out", str(out), "--model", "blank", "--no-report", "--no-reuse",
+                 "--no-keyness", "--bootstrap", "50", "--progress", "never", "--evidence-lines", "2"]) == 0
+    assert not (out / "reuse.csv").exists() and not (out / "keyness.csv").exists()
+    assert not any(c.startswith("reuse.") for c in pd.read_csv(out / "articles.csv").columns)
+    run_info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run_info["reuse"] is None and run_info["keyness"] is None
+    assert run_info["parameters"]["evidence_lines"] == 2
