@@ -33,7 +33,8 @@ DEFAULT_KWIC_LINES = 6
 _KWIC_FIELDS = ("article_id", "left", "text", "right", "start_char")
 
 
-def _json_default(value):
+def json_default(value):
+    """``json.dumps`` default: NaN → null, paths → strings (evidence lines and run.json)."""
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, Path):
@@ -49,7 +50,7 @@ def evidence_line(record: Mapping) -> str:
         if isinstance(value, float) and math.isnan(value):
             value = None
         out[key] = value
-    return json.dumps(out, ensure_ascii=False, default=_json_default) + "\n"
+    return json.dumps(out, ensure_ascii=False, default=json_default) + "\n"
 
 
 class EvidenceSummary:

@@ -82,16 +82,13 @@ class _PrefixTable:
         self._index: dict[str, int] = {}
         self._hits: dict[int, tuple[int, ...]] = {}
         self.max_types = max_types
-        #: cached result for a lower-cased type hash, or None when not yet computed
-        self.known = self._hits.get
 
     def add(self, regex: str) -> int:
         idx = self._index.get(regex)
         if idx is None:
             idx = self._index[regex] = len(self.regexes)
             self.regexes.append(re.compile(regex))
-            self._hits = {}
-            self.known = self._hits.get
+            self._hits.clear()
         return idx
 
     def hits(self, lower_hash: int, strings) -> tuple[int, ...]:
@@ -100,7 +97,7 @@ class _PrefixTable:
             text = strings[lower_hash]
             found = tuple(i for i, rx in enumerate(self.regexes) if rx.match(text))
             if len(self._hits) >= self.max_types:
-                self._hits.clear()  # the same dict: ``known`` stays valid
+                self._hits.clear()
             self._hits[lower_hash] = found
         return found
 
@@ -181,16 +178,9 @@ class LexiconMatcher:
         if self._prefix.regexes:
             # one pass over the document's word types for all prefix regexes of this lexicon
             strings = self.vocab.strings
-            known = self._prefix.known
             hits = self._prefix.hits
             types, inverse = np.unique(table[:, _COLUMN["PREFIX"]], return_inverse=True)
-            matched_types = {}
-            for j, value in enumerate(types.tolist()):
-                m = known(value)
-                if m is None:
-                    m = hits(value, strings)
-                if m:
-                    matched_types[j] = m
+            matched_types = {j: m for j, value in enumerate(types.tolist()) if (m := hits(value, strings))}
             if matched_types:
                 for i in np.flatnonzero(np.isin(inverse, list(matched_types))).tolist():
                     matched = matched_types[int(inverse[i])]

@@ -29,7 +29,7 @@ from .corpus import Article, Corpus, CorpusIssue, corpus_name, iter_corpus, writ
 from .engine import batched as engine_batched
 from .engine import default_jobs  # noqa: F401  (re-exported: the CLI's default)
 from .engine import run as engine_run
-from .evidence import DEFAULT_KWIC_LINES, EVIDENCE_COLUMNS, EvidenceSummary, _json_default, evidence_line
+from .evidence import DEFAULT_KWIC_LINES, EVIDENCE_COLUMNS, EvidenceSummary, json_default, evidence_line
 from .errors import CorpusError, NothingToAnalyseError  # noqa: F401 (CorpusError: documented API)
 from .framing import count_sentences, count_tokens, lexicon_columns, measure_framing
 from .keyness import KeynessSettings, OutletTermCounts, keyness_table, term_counts
@@ -296,21 +296,16 @@ class _MemorySink:
     def __init__(self):
         self.lines: list[str] = []
         self.texts: dict[str, str] = {}
-        self.outlets: dict[str, str] = {}
 
     def add_texts(self, articles: Sequence[Article]) -> None:
         for a in articles:
             self.texts[a.id] = a.text
-            self.outlets[a.id] = a.outlet
 
     def add_evidence(self, lines: Sequence[str]) -> None:
         self.lines.extend(lines)
 
     def text_lookup(self):
         return self.texts
-
-    def close(self, ok: bool) -> None:
-        pass
 
 
 class _TextStore:
@@ -487,25 +482,21 @@ def _stream(
     summary = EvidenceSummary(kwic_lines)
     fingerprints = []
     terms = OutletTermCounts()
-    first_keys: list[str] | None = None
-    n_articles = 0
     for result in engine_run(spec, batches(), engine=engine, jobs=jobs, scheduler=scheduler, local_analyser=local):
-        if first_keys is None and result.rows:
-            first_keys = list(result.rows[0])
         chunks.append(pd.DataFrame(result.rows))
         sink.add_evidence(result.evidence_lines)
         summary.merge(result.summary)
         fingerprints.extend(result.fingerprints)
         if result.terms is not None:
             terms.merge(result.terms)
-        n_articles += len(result.rows)
         if progress:
             progress(len(result.rows))
     analyse_seconds = time.perf_counter() - t0
 
     columns = ARTICLE_BASE_COLUMNS + lexicon_columns(lexicon_list)
     columns += [c for c in indicator_columns() if c not in columns]
-    columns += [k for k in (first_keys or []) if k not in columns]
+    first_keys = next((list(chunk.columns) for chunk in chunks if len(chunk)), [])
+    columns += [k for k in first_keys if k not in columns]
     articles_df = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
     articles_df = articles_df.reindex(columns=columns + [c for c in articles_df.columns if c not in columns])
     del chunks
@@ -858,6 +849,6 @@ def _write_tables_and_report(
     run_info["timing_seconds"] = dict(run_info.get("timing_seconds", {}), write=round(time.perf_counter() - t0, 3))
     run_info["outputs"] = sorted(set(written) | set(already_written)) + ["run.json"]
     tmp = out / ".run.json.tmp"
-    tmp.write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=_json_default) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=json_default) + "\n", encoding="utf-8")
     commit(tmp, out / "run.json", "run.json")
     return written

@@ -30,6 +30,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.transforms import ScaledTranslation
 
+from .evidence import EvidenceSummary
+
 logger = logging.getLogger(__name__)
 
 #: Okabe & Ito (2008), "Color Universal Design", ordered so that the first colours are the most
@@ -249,7 +251,7 @@ def index_table(
 
 
 def term_choice_table(
-    evidence: "pd.DataFrame | EvidenceSummary",
+    evidence: pd.DataFrame | EvidenceSummary,
     articles: pd.DataFrame,
     *,
     lexicon: str,
@@ -265,8 +267,6 @@ def term_choice_table(
     read the same.  Rows are ordered by
     category (lexicon order), then by overall rate, then by entry id.
     """
-    from .evidence import EvidenceSummary
-
     columns = ["category", "entry_id", "label", "outlet", "count", "n_tokens", "per_1000"]
     if outlet_order is None:
         outlet_order = list(dict.fromkeys(articles["outlet"]))

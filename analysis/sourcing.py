@@ -84,7 +84,7 @@ import functools
 import logging
 import math
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -94,7 +94,7 @@ from spacy.tokens import Doc
 
 from .errors import LexiconError
 from .lexicon import Lexicon, load_lexicon
-from .framing import Evidence
+from .framing import Evidence, field_names
 
 log = logging.getLogger(__name__)
 
@@ -317,7 +317,7 @@ class Attribution:
     message_tokens: tuple[tuple[int, int], ...] = ()
 
     def as_dict(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in field_names(type(self))}
 
 
 @dataclass(frozen=True)
