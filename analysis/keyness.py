@@ -110,7 +110,7 @@ _STOP = frozenset(GERMAN_STOP_WORDS)
 _FORM_OK: dict[int, bool] = {}
 #: NORM hash → the lemma when it may be a term, else None.
 _LEMMA: dict[int, str | None] = {}
-_CACHE_SIZE = 1_000_000
+_CACHE_SIZE = 200_000
 
 
 def _form_ok(lex) -> bool:

@@ -477,7 +477,26 @@ def _capitalised(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in text.split())
 
 
-def _norm_sequences(nlp: Language, term: str) -> list[tuple[str, ...]]:
+def _term_spellings(term: str) -> list[str]:
+    """The term as written and, for hyphenated compounds, closed up ("Ukraine-Konflikt" → "Ukrainekonflikt")."""
+    spellings = [term]
+    if any(_closed_compound(w) for w in term.split()):
+        spellings.append(" ".join(_closed_compound(w) or w for w in term.split()))
+    return spellings
+
+
+def _spelling_variants(spelling: str) -> list[str]:
+    """As written, capitalised, lower-cased: the forms whose lemmas a ``lemma`` term may take."""
+    return [spelling, _capitalised(spelling), spelling.lower()]
+
+
+def _analyse_norms(nlp: Language, texts: Iterable[str]) -> dict[str, list[str]]:
+    """NORM (lower-cased lemma) of every non-space token of each text, in one pass of ``nlp.pipe``."""
+    unique = list(dict.fromkeys(texts))
+    return {text: [t.norm_ for t in doc if not t.is_space] for text, doc in zip(unique, nlp.pipe(unique, batch_size=256))}
+
+
+def _norm_sequences(nlp: Language, term: str, norms: dict[str, list[str]] | None = None) -> list[tuple[str, ...]]:
     """The NORM sequences (lower-cased lemmas) under which a ``lemma`` term matches.
 
     Each word may take the lemma of its spelling as written and capitalised (sentence-initial
@@ -485,23 +504,23 @@ def _norm_sequences(nlp: Language, term: str) -> list[tuple[str, ...]]:
     last may also take the lemma of their lower-case form ("Kalter Krieg" → "kalt", as in "im
     Kalten Krieg"); the last word keeps its case, which for nouns is part of the lemma
     ("Krieg" lower-cased would become the verb "kriegen"). Hyphenated compounds also match closed
-    up ("Ukraine-Konflikt" → "Ukrainekonflikt").
+    up ("Ukraine-Konflikt" → "Ukrainekonflikt"). ``norms``: the variants already analysed
+    (:func:`_analyse_norms`; building a pipeline analyses all terms of a lexicon in one pass).
     """
-    spellings = [term]
-    if any(_closed_compound(w) for w in term.split()):
-        spellings.append(" ".join(_closed_compound(w) or w for w in term.split()))
+    spellings = _term_spellings(term)
+    if norms is None:
+        norms = _analyse_norms(nlp, (v for s in spellings for v in _spelling_variants(s)))
     sequences: set[tuple[str, ...]] = set()
     for spelling in spellings:
-        variants = [spelling, _capitalised(spelling), spelling.lower()]
-        docs = [[t for t in d if not t.is_space] for d in nlp.pipe(variants)]
-        n = len(docs[0])
+        written, capitalised, lower = (norms[v] for v in _spelling_variants(spelling))
+        n = len(written)
         options: list[set[str]] = []
         for i in range(n):
-            opts = {docs[0][i].norm_}
-            if len(docs[1]) == n:
-                opts.add(docs[1][i].norm_)
-            if n > 1 and i < n - 1 and len(docs[2]) == n:
-                opts.add(docs[2][i].norm_)
+            opts = {written[i]}
+            if len(capitalised) == n:
+                opts.add(capitalised[i])
+            if n > 1 and i < n - 1 and len(lower) == n:
+                opts.add(lower[i])
             options.append(opts)
         for combo in itertools.islice(itertools.product(*(sorted(o) for o in options)), MAX_EXPANSIONS):
             sequences.add(combo)
@@ -539,9 +558,11 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
         jobs.extend((ctx_entry, CONTEXT_LABEL, term) for term in ctx_entry.terms)
     patterns: list[CompiledPattern] = []
     token_jobs = []
+    lemma_terms = [term for entry, _label, term in jobs if entry.match == "lemma" and WILDCARD not in term.split()]
+    analysed = _analyse_norms(nlp, (v for t in lemma_terms for s in _term_spellings(t) for v in _spelling_variants(s)))
     for entry, label, term in jobs:
         if entry.match == "lemma" and WILDCARD not in term.split():
-            for norms in _norm_sequences(nlp, term):
+            for norms in _norm_sequences(nlp, term, analysed):
                 patterns.append(CompiledPattern(label, entry.id, tuple(TokenPredicate("NORM", n) for n in norms)))
         else:
             token_jobs.append((entry, label, term))

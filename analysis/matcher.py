@@ -71,17 +71,22 @@ class CompiledPattern:
 
 
 class _PrefixTable:
-    """The prefix regexes of one component and, per lower-cased word type, which of them match.
+    """The prefix regexes of every lexicon component of the process and, per lower-cased word
+    type, which of them match.
 
-    The cache is kept across documents (news vocabulary repeats), so each regex runs once per
-    word type and process; it is cleared beyond ``max_types`` types to bound memory.
+    One table serves all components (regexes are plain strings, word types are string hashes, so
+    neither depends on a pipeline), so each document's word types are scanned once for all
+    lexicons (:meth:`scan`) instead of once per lexicon. The per-type cache is kept across
+    documents (news vocabulary repeats), so each regex runs once per word type and process; it is
+    cleared beyond ``max_types`` types to bound memory.
     """
 
-    def __init__(self, max_types: int = 2_000_000):
+    def __init__(self, max_types: int = 200_000):
         self.regexes: list[re.Pattern] = []
         self._index: dict[str, int] = {}
         self._hits: dict[int, tuple[int, ...]] = {}
         self.max_types = max_types
+        self._last: tuple[Doc | None, int, _DocScan | None] = (None, 0, None)
 
     def add(self, regex: str) -> int:
         idx = self._index.get(regex)
@@ -101,6 +106,46 @@ class _PrefixTable:
             self._hits[lower_hash] = found
         return found
 
+    def scan(self, doc: Doc) -> "_DocScan":
+        """The document's attribute table and prefix hits, computed once per document.
+
+        The lexicon components run one after another on each document, so the last scan is kept
+        (with a reference to its document, so identity cannot be confused with a later one).
+        """
+        last_doc, n_regexes, last = self._last
+        if last_doc is doc and n_regexes == len(self.regexes) and last is not None and len(last.table) == len(doc):
+            return last
+        table = doc.to_array([ORTH, LOWER, NORM])  # uint64 hashes, one row per token
+        prefix_at: dict[int, tuple[int, ...]] = {}  # token index → prefix regexes it matches
+        prefix_positions: dict[int, list[int]] = {}  # regex → token indices
+        if self.regexes and len(table):
+            strings = doc.vocab.strings
+            hits = self.hits
+            types, inverse = np.unique(table[:, _COLUMN["PREFIX"]], return_inverse=True)
+            matched_types = {j: m for j, value in enumerate(types.tolist()) if (m := hits(value, strings))}
+            if matched_types:
+                for i in np.flatnonzero(np.isin(inverse, list(matched_types))).tolist():
+                    matched = matched_types[int(inverse[i])]
+                    prefix_at[i] = matched
+                    for r in matched:
+                        prefix_positions.setdefault(r, []).append(i)
+        scan = _DocScan(table, prefix_at, prefix_positions)
+        self._last = (doc, len(self.regexes), scan)
+        return scan
+
+
+@dataclass(frozen=True)
+class _DocScan:
+    """One document's ORTH/LOWER/NORM hashes (a token × 3 array) and where prefix regexes match."""
+
+    table: np.ndarray
+    prefix_at: dict[int, tuple[int, ...]]
+    prefix_positions: dict[int, list[int]]
+
+
+#: The prefix regexes of all lexicon components of this process.
+_PREFIXES = _PrefixTable()
+
 
 class LexiconMatcher:
     """Matches one lexicon's compiled patterns and writes the resolved spans to ``doc.spans[key]``.
@@ -117,7 +162,7 @@ class LexiconMatcher:
         self._phrase: dict[str, PhraseMatcher] = {}
         self._keys: dict[int, tuple[str, str]] = {}
         self._sequences: list[tuple[str, str, tuple, int]] = []  # label, id, checks, anchor index
-        self._prefix = _PrefixTable()
+        self._prefix = _PREFIXES
         self.n_patterns = 0
 
     # ------------------------------------------------------------------ building
@@ -171,22 +216,9 @@ class LexiconMatcher:
         return out
 
     def _sequence_matches(self, doc: Doc):
-        table = doc.to_array([ORTH, LOWER, NORM])  # uint64 hashes, one row per token
+        scan = self._prefix.scan(doc)
+        table, prefix_at, prefix_positions = scan.table, scan.prefix_at, scan.prefix_positions
         n = len(table)
-        prefix_at: dict[int, tuple[int, ...]] = {}  # token index → prefix regexes it matches
-        prefix_positions: dict[int, list[int]] = {}
-        if self._prefix.regexes:
-            # one pass over the document's word types for all prefix regexes of this lexicon
-            strings = self.vocab.strings
-            hits = self._prefix.hits
-            types, inverse = np.unique(table[:, _COLUMN["PREFIX"]], return_inverse=True)
-            matched_types = {j: m for j, value in enumerate(types.tolist()) if (m := hits(value, strings))}
-            if matched_types:
-                for i in np.flatnonzero(np.isin(inverse, list(matched_types))).tolist():
-                    matched = matched_types[int(inverse[i])]
-                    prefix_at[i] = matched
-                    for r in matched:
-                        prefix_positions.setdefault(r, []).append(i)
 
         def holds(check, i: int) -> bool:
             kind, col, value = check

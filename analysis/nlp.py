@@ -13,6 +13,7 @@ articles nearly every lookup is a cache hit.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
 
@@ -34,7 +35,7 @@ BLANK_MODEL_NAMES = ("blank", "none", "")
 
 
 #: Lemmas are cached per word form; beyond this many distinct forms the cache is cleared.
-LEMMA_CACHE_SIZE = 1_000_000
+LEMMA_CACHE_SIZE = 200_000
 
 
 class SimplemmaLemmatizer:
@@ -50,6 +51,15 @@ class SimplemmaLemmatizer:
         self._cache: dict[str, str] = {}
         #: ORTH hash → LEMMA hash (the same string hashes in every Vocab)
         self._lemma_ids: dict[int, int] = {}
+
+    @contextlib.contextmanager
+    def memory_zone(self, mem=None):
+        """spaCy memory zones (:meth:`spacy.Language.memory_zone`) drop the strings added inside
+        them: lemma hashes cached during a zone would then name strings that no longer exist."""
+        try:
+            yield
+        finally:
+            self._lemma_ids.clear()
 
     def lemma(self, form: str) -> str:
         lemma = self._cache.get(form)
@@ -106,6 +116,14 @@ class LemmaNorm:
         self.name = name
         #: LEMMA hash → NORM hash (lower-cased lemma)
         self._norm_ids: dict[int, int] = {}
+
+    @contextlib.contextmanager
+    def memory_zone(self, mem=None):
+        """Forget the cached norm hashes when a spaCy memory zone ends (see the lemmatizer's)."""
+        try:
+            yield
+        finally:
+            self._norm_ids.clear()
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):

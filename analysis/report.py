@@ -21,13 +21,14 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
 
 import matplotlib
 import pandas as pd
+from matplotlib.figure import Figure
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -462,6 +463,35 @@ def _pipeline_text(pipeline: object) -> str:
     return str(pipeline)
 
 
+@dataclass(frozen=True)
+class PageContext:
+    """What a page module (``report_reliability``, ``report_keyness``, ``report_classify``) needs
+    from the report being written: the outlets in order with their colours, article counts and
+    small-sample flags, the paragraph styles and fonts, the portrait text area (points), and
+    ``save``, which writes a figure to ``figures/`` and returns its path and size in inches.
+    The modules draw with this module's ``_heading``, ``_table``, ``_image`` and ``escape_markup``.
+    """
+
+    outlet_order: list[str]
+    palette: dict[str, str]
+    styles: dict[str, ParagraphStyle]
+    save: Callable[[Figure, str], tuple[Path, tuple[float, float]]]
+    small_sample: dict[str, bool]
+    n_articles: dict[str, int]
+    regular: str
+    bold: str
+    portrait_w: float = PORTRAIT[0] - 2 * MARGIN
+    portrait_h: float = PORTRAIT[1] - 2 * MARGIN
+
+    @classmethod
+    def create(cls, save, outlet_order: Sequence[str], *, small_sample: Mapping[str, bool],
+               n_articles: Mapping[str, int]) -> "PageContext":
+        """A context with the report's fonts, styles and outlet palette (pages built outside :func:`write_report`)."""
+        regular, bold = _register_fonts()
+        return cls(list(outlet_order), plots.outlet_palette(list(outlet_order)), _styles(regular, bold), save,
+                   dict(small_sample), dict(n_articles), regular, bold)
+
+
 def _fmt_int(value: float | int) -> str:
     return "–" if pd.isna(value) else f"{int(value):,}"
 
@@ -589,7 +619,8 @@ def write_report(
         return path, tuple(fig.get_size_inches())
 
     story: list = []
-    portrait_w, portrait_h = PORTRAIT[0] - 2 * MARGIN, PORTRAIT[1] - 2 * MARGIN
+    page_ctx = PageContext(outlet_order, palette, styles, save, small_sample, n_articles, regular, bold)
+    portrait_w, portrait_h = page_ctx.portrait_w, page_ctx.portrait_h
     landscape_w, landscape_h = LANDSCAPE[0] - 2 * MARGIN, LANDSCAPE[1] - 2 * LANDSCAPE_MARGIN_Y
 
     # ---- 1. title page -------------------------------------------------------------------
@@ -864,11 +895,7 @@ def write_report(
     from .report_reliability import reliability_pages
 
     story += reliability_pages(
-        articles=articles, outlets=outlets, reuse=reuse, outlet_order=outlet_order, palette=palette,
-        styles=styles, save=save, portrait_w=portrait_w, portrait_h=portrait_h,
-        small_sample=small_sample, n_articles=n_articles,
-        helpers={"_heading": _heading, "_table": _table, "_image": _image, "escape_markup": escape_markup,
-                 "_fmt_int": _fmt_int, "regular": regular, "bold": bold},
+        page_ctx, articles=articles, outlets=outlets, reuse=reuse,
         poles={lex["name"]: tuple(lex["poles"]) for lex in two_pole},
     )
 
@@ -876,22 +903,12 @@ def write_report(
     if keyness is not None:
         from .report_keyness import keyness_pages
 
-        story += keyness_pages(
-            keyness=keyness, outlet_order=outlet_order, palette=palette, styles=styles, save=save,
-            portrait_w=portrait_w, portrait_h=portrait_h, small_sample=small_sample, n_articles=n_articles,
-            helpers={"_heading": _heading, "_table": _table, "_image": _image, "escape_markup": escape_markup,
-                     "_fmt_int": _fmt_int, "regular": regular, "bold": bold},
-        )
+        story += keyness_pages(page_ctx, keyness=keyness)
 
     # ---- 4e. trained classifiers (analysis/report_classify.py; only with classify.* columns) ----
     from .report_classify import classification_pages
 
-    story += classification_pages(
-        articles=articles, run_info=run_info, outlet_order=outlet_order, palette=palette, styles=styles, save=save,
-        portrait_w=portrait_w, portrait_h=portrait_h, small_sample=small_sample, n_articles=n_articles,
-        helpers={"_heading": _heading, "_table": _table, "_image": _image, "escape_markup": escape_markup,
-                 "_fmt_int": _fmt_int, "regular": regular, "bold": bold},
-    )
+    story += classification_pages(page_ctx, articles=articles, run_info=run_info)
 
     # ---- 5. evidence -----------------------------------------------------------------------
     story.append(PageBreak())

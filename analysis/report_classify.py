@@ -12,8 +12,8 @@ and a warning that the probabilities reflect outlet style learnt from outlet-lev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from . import plots
 from .aggregate import bootstrap_intervals, outlet_seed
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report import PageContext
 
 _PROBA_RE = re.compile(r"^classify\.([a-z0-9_]+)\.p_([a-z0-9_]+)$")
 
@@ -126,28 +129,18 @@ def _figure_name(model: str, cls: str) -> str:
     return f"classify_{model}_{cls}.png"
 
 
-def classification_pages(
-    *,
-    articles: pd.DataFrame,
-    run_info: dict,
-    outlet_order: list[str],
-    palette: dict,
-    styles: dict,
-    save: Callable[[Figure, str], tuple[Path, tuple[float, float]]],
-    portrait_w: float,
-    portrait_h: float,
-    small_sample: dict[str, bool],
-    n_articles: dict[str, int],
-    helpers: dict,
-) -> list:
+def classification_pages(ctx: PageContext, *, articles: pd.DataFrame, run_info: dict) -> list:
     """Flowables of one page per classifier model, each starting with a ``PageBreak``; [] without
-    ``classify.*`` columns. ``helpers`` as in :func:`analysis.report_reliability.reliability_pages`."""
+    ``classify.*`` columns. ``ctx``: the report's outlets, styles and figure writer
+    (:class:`analysis.report.PageContext`)."""
     models = classify_models(articles)
     if not models:
         return []
-    heading, table, image = helpers["_heading"], helpers["_table"], helpers["_image"]
-    esc, fmt_int = helpers["escape_markup"], helpers["_fmt_int"]
-    regular, bold = helpers["regular"], helpers["bold"]
+    from .report import _fmt_int as fmt_int, _heading as heading, _image as image, _table as table, escape_markup as esc
+
+    outlet_order, palette, styles, save = ctx.outlet_order, ctx.palette, ctx.styles, ctx.save
+    portrait_w, portrait_h, small_sample = ctx.portrait_w, ctx.portrait_h, ctx.small_sample
+    regular, bold = ctx.regular, ctx.bold
     boot = run_info.get("bootstrap", {}) or {}
     story: list = []
     for model, classes in models.items():

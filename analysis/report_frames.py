@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .plots import FONT_SIZE, SMALL_SAMPLE_MARK, outlet_label
-from .sentence_frames import FLAG_MEASURE, LEXICON_MEASURE, NONE_LABEL
+from .sentence_frames import FLAG_MEASURE, LEXICON_MEASURE
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ def write_frames_report(
 ) -> dict[str, Path]:
     """Write ``frames_report.pdf`` and ``figures/frames_flag_rates.png`` into ``out_dir``."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import cm, inch
+    from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     from .report import _image, _register_fonts, _styles, _table, escape_markup as esc

@@ -1,8 +1,7 @@
 """Report page "Most distinctive terms per outlet" from the keyness table (:mod:`analysis.keyness`).
 
 :func:`keyness_pages` returns reportlab flowables that ``report.py`` appends to its story (the page
-starts with a ``PageBreak``), with the same helper arguments as
-:func:`analysis.report_reliability.reliability_pages`. :func:`keyness_finding` computes the page's
+starts with a ``PageBreak``), given the report's :class:`analysis.report.PageContext`. :func:`keyness_finding` computes the page's
 one-sentence finding (pure, tested directly); :func:`plot_keyness_bars` draws one outlet's panel
 on a given Axes and :func:`keyness_figure` builds the small multiples (object API, no pyplot).
 """
@@ -11,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -23,6 +22,9 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 from . import plots
 from .keyness import Z_DISTINCTIVE
 from .plots import FONT_SIZE, outlet_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report import PageContext
 
 logger = logging.getLogger(__name__)
 
@@ -126,26 +128,17 @@ def keyness_figure(
     return fig
 
 
-def keyness_pages(
-    *,
-    keyness: pd.DataFrame | None,
-    outlet_order: list[str],
-    palette: dict,
-    styles: dict,
-    save: Callable[[Figure, str], tuple[Path, tuple[float, float]]],
-    portrait_w: float,
-    portrait_h: float,
-    small_sample: dict[str, bool],
-    n_articles: dict[str, int],
-    helpers: dict,
-    top: int = KEYNESS_TOP,
-) -> list:
+def keyness_pages(ctx: PageContext, *, keyness: pd.DataFrame | None, top: int = KEYNESS_TOP) -> list:
     """Flowables of the page "Most distinctive terms per outlet", starting with a ``PageBreak``.
 
-    ``keyness``: the table of :func:`analysis.keyness.keyness_table` (keyness.csv). ``helpers`` as
-    for :func:`analysis.report_reliability.reliability_pages`. Without a table the page says so.
+    ``ctx``: the report's outlets, styles and figure writer (:class:`analysis.report.PageContext`);
+    ``keyness``: the table of :func:`analysis.keyness.keyness_table` (keyness.csv). Without a table
+    the page says so.
     """
-    heading, image, esc = helpers["_heading"], helpers["_image"], helpers["escape_markup"]
+    from .report import _heading as heading, _image as image, escape_markup as esc
+
+    outlet_order, palette, styles, save = ctx.outlet_order, ctx.palette, ctx.styles, ctx.save
+    portrait_w, portrait_h, small_sample, n_articles = ctx.portrait_w, ctx.portrait_h, ctx.small_sample, ctx.n_articles
     story: list = [PageBreak(), heading(esc("Most distinctive terms per outlet"), styles["h1"],
                                         outline="Most distinctive terms per outlet")]
     if keyness is None or keyness.empty:

@@ -9,8 +9,8 @@ finding from the data (pure, tested directly).  Figures come from :mod:`analysis
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -19,6 +19,9 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from . import plots
 from . import plots_reliability as pr
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report import PageContext
 
 logger = logging.getLogger(__name__)
 
@@ -169,30 +172,24 @@ def reuse_finding(matrix: pd.DataFrame) -> str:
 # pages
 # --------------------------------------------------------------------------------------------
 def reliability_pages(
+    ctx: PageContext,
     *,
     articles: pd.DataFrame,
     outlets: pd.DataFrame,
     reuse: pd.DataFrame | None,
-    outlet_order: list[str],
-    palette: dict,
-    styles: dict,
-    save: Callable[[Figure, str], tuple[Path, tuple[float, float]]],
-    portrait_w: float,
-    portrait_h: float,
-    small_sample: dict[str, bool],
-    n_articles: dict[str, int],
-    helpers: dict,
     poles: Mapping[str, Sequence[str]] | None = None,
 ) -> list:
     """Flowables of the six sourcing/reliability pages, each starting with a ``PageBreak``.
 
-    ``helpers`` holds report.py's ``_heading``, ``_table``, ``_image``, ``escape_markup``, ``_fmt_int``,
-    ``regular`` and ``bold``.  ``poles`` (optional) maps a two-pole lexicon to its (left, right) pole
+    ``ctx``: the report's outlets, styles and figure writer (:class:`analysis.report.PageContext`).
+    ``poles`` (optional) maps a two-pole lexicon to its (left, right) pole
     names for the own-voice finding.  A page whose data are missing says so in text instead of a figure.
     """
-    heading, table, image = helpers["_heading"], helpers["_table"], helpers["_image"]
-    esc, fmt_int = helpers["escape_markup"], helpers["_fmt_int"]
-    regular, bold = helpers["regular"], helpers["bold"]
+    from .report import _fmt_int as fmt_int, _heading as heading, _image as image, _table as table, escape_markup as esc
+
+    outlet_order, palette, styles, save = ctx.outlet_order, ctx.palette, ctx.styles, ctx.save
+    portrait_w, portrait_h, small_sample, n_articles = ctx.portrait_w, ctx.portrait_h, ctx.small_sample, ctx.n_articles
+    regular, bold = ctx.regular, ctx.bold
     width_in = portrait_w / inch
     fig_max_h = portrait_h * 0.72
     story: list = []

@@ -61,10 +61,15 @@ as boilerplate.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
+import shutil
+import tempfile
+from array import array
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -72,6 +77,8 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
 from spacy.tokens import Doc
 
 from .errors import QuellenlageError
+
+log = logging.getLogger(__name__)
 
 PREFIX = "reuse"
 DEFAULT_SHINGLE_WORDS = 8
@@ -119,7 +126,7 @@ class ReuseSettings:
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _HASH_CACHE: dict[str, int] = {}
-_HASH_CACHE_SIZE = 2_000_000
+_HASH_CACHE_SIZE = 200_000
 
 
 #: ORTH hash of a token → :func:`word_hash` of its lower-cased form, or None when it has no letter or digit.
@@ -274,59 +281,321 @@ def _interval_union_lengths(group: np.ndarray, positions: np.ndarray, k: int) ->
     return group[starts], lengths
 
 
-def find_reuse(
-    fingerprints: Iterable[ArticleFingerprint],
-    settings: ReuseSettings = ReuseSettings(),
-    *,
-    texts: dict[str, str] | None = None,
-) -> ReuseResult:
-    """Detect shared passages across all articles (see the module docstring).
+#: One window occurrence in the spool: window hash, article number, window position.
+_RECORD = np.dtype([("h", "<u8"), ("a", "<u4"), ("p", "<u4")])
+#: Windows held in memory before the index spills them to disk (16 bytes each, plus 8 per word of offsets).
+DEFAULT_BUFFER_WINDOWS = 2_000_000
+#: Hash buckets of the spool (by the top bits of the window hash): each is read and solved alone.
+DEFAULT_BUCKETS = 256
 
-    ``texts`` (article id → text) adds the passage text to :attr:`ReuseResult.passages`.
+
+class ReuseIndex:
+    """The corpus-wide window index, built one article at a time, with memory that does not grow.
+
+    :meth:`add` takes article fingerprints in corpus order; while the index holds fewer than
+    ``buffer_windows`` windows they stay in memory; beyond that, windows are written to
+    ``n_buckets`` files by the top bits of their hash (so every occurrence of a window lands in the
+    same file) and the word offsets to one more file, in a temporary folder under ``directory``
+    (default: the system's temporary folder). :meth:`result` then solves each bucket alone:
+    memory is one bucket (1/256 of the corpus's windows) plus the shared windows found, and the
+    result is identical to solving all windows at once (a window's occurrences never span buckets;
+    within a bucket they are sorted by hash, article and position as in the one-pass solution).
+    Per article, memory keeps its id, outlet, word count and file offset.
+
+    Use as a context manager (or call :meth:`close`) so the temporary folder is removed.
     """
-    fps = list(fingerprints)
-    k = settings.shingle_words
-    ids = [fp.article_id for fp in fps]
-    if len(set(ids)) != len(ids):
-        dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
-        raise ReuseError(f"duplicate article ids in reuse detection: {dup}; ids must be unique")
-    for fp in fps:
+
+    def __init__(
+        self,
+        settings: ReuseSettings = ReuseSettings(),
+        *,
+        directory: str | Path | None = None,
+        buffer_windows: int = DEFAULT_BUFFER_WINDOWS,
+        n_buckets: int = DEFAULT_BUCKETS,
+    ):
+        if not 1 <= n_buckets <= 65536 or n_buckets & (n_buckets - 1):
+            raise ReuseError(f"n_buckets must be a power of two between 1 and 65536, got {n_buckets}")
+        self.settings = settings
+        self.directory = directory
+        self.buffer_windows = buffer_windows
+        self.n_buckets = n_buckets
+        self.ids: list[str] = []
+        self._known: set[str] = set()
+        self.outlets: list[str] = []
+        self._n_words = array("q")
+        self._word_offset = array("q")  # first word of each article in the offsets store
+        self.n_windows = 0
+        self._records: list[np.ndarray] = []  # buffered windows (_RECORD)
+        self._offsets: list[np.ndarray] = []  # buffered word offsets (int32 pairs: start, end)
+        self._buffered = 0
+        self._words = 0
+        self._spool: Path | None = None
+        self._offsets_map: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ building
+    def add(self, fp: ArticleFingerprint) -> None:
+        """Add one article's fingerprint (articles must have distinct ids and the settings' window size)."""
+        k = self.settings.shingle_words
         if fp.shingle_words != k:
             raise ReuseError(f"article {fp.article_id}: fingerprint made with {fp.shingle_words}-word windows, settings say {k}")
-    outlets = sorted({fp.outlet for fp in fps})
-    outlet_index = {o: i for i, o in enumerate(outlets)}
-    art_outlet = np.array([outlet_index[fp.outlet] for fp in fps], dtype=np.int64)
-    n_words = np.array([fp.n_words for fp in fps], dtype=np.int64)
+        if fp.article_id in self._known:
+            raise ReuseError(f"duplicate article ids in reuse detection: ['{fp.article_id}']; ids must be unique")
+        if self._offsets_map is not None:
+            raise ReuseError("the reuse index is already solved; build a new one to add articles")
+        self._known.add(fp.article_id)
+        number = len(self.ids)
+        self.ids.append(fp.article_id)
+        self.outlets.append(fp.outlet)
+        self._n_words.append(fp.n_words)
+        self._word_offset.append(self._words)
+        self._words += fp.n_words
+        n = len(fp.hashes)
+        if n:
+            records = np.empty(n, dtype=_RECORD)
+            records["h"] = fp.hashes
+            records["a"] = number
+            records["p"] = np.arange(n, dtype=np.uint32)
+            self._records.append(records)
+        if fp.n_words:
+            self._offsets.append(np.column_stack([fp.word_starts, fp.word_ends]).astype("<i4"))
+        self.n_windows += n
+        self._buffered += n
+        if self._buffered >= self.buffer_windows:
+            self._spill()
 
-    lengths = np.array([len(fp.hashes) for fp in fps], dtype=np.int64)
-    total = int(lengths.sum())
-    all_h = np.concatenate([fp.hashes for fp in fps]) if total else np.empty(0, dtype=np.uint64)
-    all_a = np.repeat(np.arange(len(fps), dtype=np.int32), lengths)
-    all_p = np.concatenate([np.arange(n, dtype=np.int32) for n in lengths]) if total else np.empty(0, dtype=np.int32)
+    def _spill(self) -> None:
+        """Append the buffered windows to their bucket files and the offsets to the offsets file."""
+        if self._spool is None:
+            self._spool = Path(tempfile.mkdtemp(prefix=".quellenlage-reuse-", dir=self.directory))
+            log.debug("text reuse: spooling windows to %s", self._spool)
+        if self._records:
+            records = np.concatenate(self._records)
+            bucket = (records["h"] >> np.uint64(64 - self._bucket_bits)).astype(np.int64) if self._bucket_bits else np.zeros(len(records), dtype=np.int64)
+            order = np.argsort(bucket, kind="stable")  # keeps corpus order within each bucket
+            records, bucket = records[order], bucket[order]
+            bounds = np.searchsorted(bucket, np.arange(self.n_buckets + 1))
+            for b in np.flatnonzero(np.diff(bounds)).tolist():
+                with open(self._spool / f"windows-{b:05d}.bin", "ab") as fh:
+                    records[bounds[b] : bounds[b + 1]].tofile(fh)
+        if self._offsets:
+            with open(self._spool / "offsets.bin", "ab") as fh:
+                np.concatenate(self._offsets).tofile(fh)
+        self._records, self._offsets, self._buffered = [], [], 0
 
-    # Sort by (hash, article, position): windows are concatenated in article and position order,
-    # so a stable sort by hash alone suffices (and needs a third of the memory of a lexsort).
-    order = np.argsort(all_h, kind="stable")
-    h = all_h[order]
-    del all_h
-    a = all_a[order].astype(np.int64)
-    del all_a
-    p = all_p[order].astype(np.int64)
-    del all_p, order
-    new_hash = np.r_[True, h[1:] != h[:-1]] if len(h) else np.empty(0, dtype=bool)
-    new_pair = np.r_[True, (h[1:] != h[:-1]) | (a[1:] != a[:-1])] if len(h) else np.empty(0, dtype=bool)
+    @property
+    def _bucket_bits(self) -> int:
+        return self.n_buckets.bit_length() - 1
+
+    def _buckets(self) -> Iterator[np.ndarray]:
+        """The windows, one bucket at a time (in memory: all of them as one bucket)."""
+        if self._spool is None:
+            yield np.concatenate(self._records) if self._records else np.empty(0, dtype=_RECORD)
+            return
+        for b in range(self.n_buckets):
+            path = self._spool / f"windows-{b:05d}.bin"
+            if path.exists():
+                yield np.fromfile(path, dtype=_RECORD)
+
+    def _word_span(self, article: int, first: int, last: int) -> tuple[int, int]:
+        """Character offsets from the start of word ``first`` to the end of word ``last`` of an article."""
+        base = self._word_offset[article]
+        return int(self._offsets_map[base + first, 0]), int(self._offsets_map[base + last, 1])
+
+    # ------------------------------------------------------------------ solving
+    def result(self, texts=None) -> ReuseResult:
+        """Solve the index (see the module docstring); ``texts`` (article id → text) adds passage texts."""
+        settings = self.settings
+        k = settings.shingle_words
+        if self._spool is not None:
+            self._spill()
+            path = self._spool / "offsets.bin"
+            self._offsets_map = np.fromfile(path, dtype="<i4").reshape(-1, 2) if path.exists() else np.empty((0, 2), dtype="<i4")
+        else:
+            self._offsets_map = np.concatenate(self._offsets) if self._offsets else np.empty((0, 2), dtype="<i4")
+        parts, n_shared, n_boiler = [], 0, 0
+        for records in self._buckets():
+            tri, shared, boiler = _shared_occurrences(records, settings.max_articles_per_shingle)
+            parts.append(tri)
+            n_shared += shared
+            n_boiler += boiler
+        self._records = []
+        tri_a, tri_p, tri_b = (np.concatenate([t[i] for t in parts]) if parts else np.empty(0, dtype=np.int64) for i in range(3))
+        ids = self.ids
+        outlets = sorted(set(self.outlets))
+        outlet_index = {o: i for i, o in enumerate(outlets)}
+        art_outlet = np.array([outlet_index[o] for o in self.outlets], dtype=np.int64)
+        n_words = np.frombuffer(self._n_words, dtype=np.int64) if len(self._n_words) else np.empty(0, dtype=np.int64)
+        n_articles = len(ids)
+        max_words = int(n_words.max(initial=0))
+
+        # Coverage per article (any other article), and per article against other outlets.
+        def coverage(mask: np.ndarray) -> np.ndarray:
+            aa, pp = tri_a[mask], tri_p[mask]
+            key = np.unique(aa * (max_words + 1) + pp)
+            width = max_words + 1
+            groups, covered = _interval_union_lengths(key // width, key % width, k)
+            out = np.zeros(n_articles, dtype=np.int64)
+            out[groups] = covered
+            return out
+
+        covered_any = coverage(np.ones(len(tri_a), dtype=bool))
+        covered_other = coverage(art_outlet[tri_a] != art_outlet[tri_b])
+
+        # Pairs (a, b): words of a shared with b.
+        if len(tri_a):
+            o = np.lexsort((tri_p, tri_b, tri_a))
+            pa, pb, pp = tri_a[o], tri_b[o], tri_p[o]
+            keys, words = _interval_union_lengths(pa * n_articles + pb, pp, k)
+            pair_a, pair_b = keys // n_articles, keys % n_articles
+            # (a, outlet of b)
+            width = max_words + 1
+            ok = np.unique((tri_a * len(outlets) + art_outlet[tri_b]) * width + tri_p)
+            ao_keys, ao_words = _interval_union_lengths(ok // width, ok % width, k)
+            ao_a, ao_o = ao_keys // len(outlets), ao_keys % len(outlets)
+        else:
+            pair_a = pair_b = words = np.empty(0, dtype=np.int64)
+            ao_a = ao_o = ao_words = np.empty(0, dtype=np.int64)
+
+        pairs = pd.DataFrame(
+            {
+                "article_id": [ids[i] for i in pair_a],
+                "other_id": [ids[i] for i in pair_b],
+                "outlet": [self.outlets[i] for i in pair_a],
+                "other_outlet": [self.outlets[i] for i in pair_b],
+                "words_shared": words.astype(int),
+                "share": words / np.maximum(n_words[pair_a], 1),
+            },
+            columns=PAIR_COLUMNS,
+        ).sort_values(["article_id", "words_shared", "other_id"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
+
+        # Outlet matrix.
+        outlet_words = {o: int(n_words[art_outlet == i].sum()) for o, i in outlet_index.items()}
+        matrix = np.zeros((len(outlets), len(outlets)))
+        np.add.at(matrix, (art_outlet[ao_a], ao_o), ao_words)
+        denom = np.array([outlet_words[o] for o in outlets], dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            matrix = np.where(denom[:, None] > 0, matrix / denom[:, None], np.nan)
+        outlet_matrix = pd.DataFrame(matrix, index=pd.Index(outlets, name="outlet"), columns=pd.Index(outlets, name="other_outlet"))
+
+        # Per-article rows.
+        by_article: dict[int, list[tuple[int, int]]] = {}
+        for ai, bi, w in zip(pair_a.tolist(), pair_b.tolist(), words.tolist()):
+            by_article.setdefault(ai, []).append((w, bi))
+        rows = []
+        for i, article_id in enumerate(ids):
+            nw = int(n_words[i])
+            matches = sorted(by_article.get(i, []), key=lambda wb: (-wb[0], ids[wb[1]]))
+            rows.append(
+                {
+                    "article_id": article_id,
+                    f"{PREFIX}.n_words": nw,
+                    f"{PREFIX}.words_shared": int(covered_any[i]),
+                    f"{PREFIX}.share": covered_any[i] / nw if nw else math.nan,
+                    f"{PREFIX}.words_shared_other_outlets": int(covered_other[i]),
+                    f"{PREFIX}.share_other_outlets": covered_other[i] / nw if nw else math.nan,
+                    f"{PREFIX}.n_matched_articles": len(matches),
+                    f"{PREFIX}.matched_articles": ";".join(ids[b] for _, b in matches),
+                    f"{PREFIX}.top_match": ids[matches[0][1]] if matches else "",
+                    f"{PREFIX}.top_match_share": matches[0][0] / nw if matches and nw else (0.0 if nw else math.nan),
+                }
+            )
+        articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+
+        return ReuseResult(
+            articles=articles,
+            pairs=pairs,
+            outlet_matrix=outlet_matrix,
+            passages=self._passages(tri_a, tri_p, tri_b, texts),
+            settings=settings,
+            n_shingles=self.n_windows,
+            n_shared_shingles=n_shared,
+            n_boilerplate_shingles=n_boiler,
+            outlet_words=outlet_words,
+        )
+
+    def _passages(self, tri_a, tri_p, tri_b, texts) -> pd.DataFrame:
+        """Merged runs of shared windows per article, with character offsets and matched article ids."""
+        k = self.settings.shingle_words
+        rows = []
+        if len(tri_a):
+            o = np.lexsort((tri_b, tri_p, tri_a))
+            ta, tp, tb = tri_a[o], tri_p[o], tri_b[o]
+            boundaries = np.flatnonzero(np.r_[True, ta[1:] != ta[:-1]])
+            ends = np.r_[boundaries[1:], len(ta)]
+            for s, e in zip(boundaries.tolist(), ends.tolist()):
+                ai = int(ta[s])
+                run_start = run_end = None
+                others: set[int] = set()
+                for pos, b in zip(tp[s:e].tolist(), tb[s:e].tolist()):
+                    if run_end is not None and pos <= run_end:
+                        run_end = max(run_end, pos + k - 1)
+                        others.add(b)
+                        continue
+                    if run_start is not None:
+                        rows.append(self._passage_row(ai, run_start, run_end, others, texts))
+                    run_start, run_end, others = pos, pos + k - 1, {b}
+                if run_start is not None:
+                    rows.append(self._passage_row(ai, run_start, run_end, others, texts))
+        return pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+
+    def _passage_row(self, article: int, first: int, last: int, others: set[int], texts) -> dict:
+        start, end = self._word_span(article, first, last)
+        article_id = self.ids[article]
+        return {
+            "article_id": article_id,
+            "start_char": start,
+            "end_char": end,
+            "n_words": last - first + 1,
+            "matched_articles": ";".join(sorted(self.ids[b] for b in others)),
+            "text": texts.get(article_id, "")[start:end] if texts else "",
+        }
+
+    # ------------------------------------------------------------------ clean-up
+    def close(self) -> None:
+        """Remove the temporary folder (if the index spilled) and drop the buffers."""
+        self._records, self._offsets, self._offsets_map = [], [], None
+        if self._spool is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool = None
+
+    def __enter__(self) -> "ReuseIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _shared_occurrences(records: np.ndarray, max_articles: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], int, int]:
+    """Every occurrence of a shared window × every other article it occurs in, for one bucket.
+
+    ``records`` are in corpus order (article, position). Returns ``(article, position, other
+    article)`` triples, the number of shared windows and of boilerplate windows (in more than
+    ``max_articles`` articles, ignored).
+    """
+    empty = np.empty(0, dtype=np.int64)
+    if not len(records):
+        return (empty, empty, empty), 0, 0
+    # Sort by (hash, article, position): records come in article and position order, so a stable
+    # sort by hash alone suffices (and needs a third of the memory of a lexsort).
+    order = np.argsort(records["h"], kind="stable")
+    h = records["h"][order]
+    a = records["a"][order].astype(np.int64)
+    p = records["p"][order].astype(np.int64)
+    del order
+    new_hash = np.r_[True, h[1:] != h[:-1]]
+    new_pair = np.r_[True, (h[1:] != h[:-1]) | (a[1:] != a[:-1])]
     hash_id = np.cumsum(new_hash) - 1
     n_hashes = int(new_hash.sum())
-    distinct = np.bincount(hash_id[new_pair], minlength=n_hashes) if len(h) else np.zeros(0, dtype=np.int64)
-    shared = (distinct >= 2) & (distinct <= settings.max_articles_per_shingle)
-    n_boiler = int((distinct > settings.max_articles_per_shingle).sum())
-    keep = shared[hash_id] if len(h) else np.empty(0, dtype=bool)
-    h, a, p, hash_id, new_pair = h[keep], a[keep], p[keep], hash_id[keep], new_pair[keep]
+    distinct = np.bincount(hash_id[new_pair], minlength=n_hashes)
+    shared = (distinct >= 2) & (distinct <= max_articles)
+    n_boiler = int((distinct > max_articles).sum())
+    keep = shared[hash_id]
+    a, p, hash_id, new_pair = a[keep], p[keep], hash_id[keep], new_pair[keep]
+    del h
 
     # Distinct (hash, article) members of each shared hash, and every occurrence × other member.
     member_h = hash_id[new_pair]
     member_a = a[new_pair]
-    # member ranges per hash id (members are sorted by hash id)
     uniq_ids, first_member = np.unique(member_h, return_index=True)
     counts = np.diff(np.r_[first_member, len(member_h)])
     slot = np.searchsorted(uniq_ids, hash_id)
@@ -337,137 +606,25 @@ def find_reuse(
     other = member_a[np.repeat(occ_first, occ_count) + offsets]
     tri_a, tri_p, tri_b = a[rep], p[rep], other
     not_self = tri_a != tri_b
-    tri_a, tri_p, tri_b = tri_a[not_self], tri_p[not_self], tri_b[not_self]
-    del rep, offsets, other, not_self
-
-    n_articles = len(fps)
-    # Coverage per article (any other article), and per article against other outlets.
-    def coverage(mask: np.ndarray) -> np.ndarray:
-        aa, pp = tri_a[mask], tri_p[mask]
-        key = np.unique(aa * (int(n_words.max(initial=0)) + 1) + pp)
-        width = int(n_words.max(initial=0)) + 1
-        groups, covered = _interval_union_lengths(key // width, key % width, k)
-        out = np.zeros(n_articles, dtype=np.int64)
-        out[groups] = covered
-        return out
-
-    all_mask = np.ones(len(tri_a), dtype=bool)
-    covered_any = coverage(all_mask)
-    covered_other = coverage(art_outlet[tri_a] != art_outlet[tri_b])
-
-    # Pairs (a, b): words of a shared with b.
-    if len(tri_a):
-        o = np.lexsort((tri_p, tri_b, tri_a))
-        pa, pb, pp = tri_a[o], tri_b[o], tri_p[o]
-        pair_key = pa * n_articles + pb
-        keys, words = _interval_union_lengths(pair_key, pp, k)
-        pair_a, pair_b = keys // n_articles, keys % n_articles
-        # (a, outlet of b)
-        ob = art_outlet[tri_b]
-        ok = np.unique((tri_a * len(outlets) + ob) * (int(n_words.max()) + 1) + tri_p)
-        width = int(n_words.max()) + 1
-        ao_keys, ao_words = _interval_union_lengths(ok // width, ok % width, k)
-        ao_a, ao_o = ao_keys // len(outlets), ao_keys % len(outlets)
-    else:
-        pair_a = pair_b = words = np.empty(0, dtype=np.int64)
-        ao_a = ao_o = ao_words = np.empty(0, dtype=np.int64)
-
-    pairs = pd.DataFrame(
-        {
-            "article_id": [ids[i] for i in pair_a],
-            "other_id": [ids[i] for i in pair_b],
-            "outlet": [fps[i].outlet for i in pair_a],
-            "other_outlet": [fps[i].outlet for i in pair_b],
-            "words_shared": words.astype(int),
-            "share": words / np.maximum(n_words[pair_a], 1),
-        },
-        columns=PAIR_COLUMNS,
-    ).sort_values(["article_id", "words_shared", "other_id"], ascending=[True, False, True], kind="stable").reset_index(drop=True)
-
-    # Outlet matrix.
-    outlet_words = {o: int(n_words[art_outlet == i].sum()) for o, i in outlet_index.items()}
-    matrix = np.zeros((len(outlets), len(outlets)))
-    np.add.at(matrix, (art_outlet[ao_a], ao_o), ao_words)
-    denom = np.array([outlet_words[o] for o in outlets], dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        matrix = np.where(denom[:, None] > 0, matrix / denom[:, None], np.nan)
-    outlet_matrix = pd.DataFrame(matrix, index=pd.Index(outlets, name="outlet"), columns=pd.Index(outlets, name="other_outlet"))
-
-    # Per-article rows.
-    by_article: dict[int, list[tuple[int, int]]] = {}
-    for ai, bi, w in zip(pair_a.tolist(), pair_b.tolist(), words.tolist()):
-        by_article.setdefault(ai, []).append((w, bi))
-    rows = []
-    for i, fp in enumerate(fps):
-        nw = int(n_words[i])
-        matches = sorted(by_article.get(i, []), key=lambda wb: (-wb[0], ids[wb[1]]))
-        rows.append(
-            {
-                "article_id": fp.article_id,
-                f"{PREFIX}.n_words": nw,
-                f"{PREFIX}.words_shared": int(covered_any[i]),
-                f"{PREFIX}.share": covered_any[i] / nw if nw else math.nan,
-                f"{PREFIX}.words_shared_other_outlets": int(covered_other[i]),
-                f"{PREFIX}.share_other_outlets": covered_other[i] / nw if nw else math.nan,
-                f"{PREFIX}.n_matched_articles": len(matches),
-                f"{PREFIX}.matched_articles": ";".join(ids[b] for _, b in matches),
-                f"{PREFIX}.top_match": ids[matches[0][1]] if matches else "",
-                f"{PREFIX}.top_match_share": matches[0][0] / nw if matches and nw else (0.0 if nw else math.nan),
-            }
-        )
-    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
-
-    passages = _passages(fps, tri_a, tri_p, tri_b, k, ids, texts)
-    return ReuseResult(
-        articles=articles,
-        pairs=pairs,
-        outlet_matrix=outlet_matrix,
-        passages=passages,
-        settings=settings,
-        n_shingles=total,
-        n_shared_shingles=int(shared.sum()) if n_hashes else 0,
-        n_boilerplate_shingles=n_boiler,
-        outlet_words=outlet_words,
-    )
+    return (tri_a[not_self], tri_p[not_self], tri_b[not_self]), int(shared.sum()), n_boiler
 
 
-def _passages(fps, tri_a, tri_p, tri_b, k, ids, texts) -> pd.DataFrame:
-    """Merged runs of shared windows per article, with character offsets and matched article ids."""
-    rows = []
-    if len(tri_a):
-        o = np.lexsort((tri_b, tri_p, tri_a))
-        ta, tp, tb = tri_a[o], tri_p[o], tri_b[o]
-        boundaries = np.flatnonzero(np.r_[True, ta[1:] != ta[:-1]])
-        ends = np.r_[boundaries[1:], len(ta)]
-        for s, e in zip(boundaries.tolist(), ends.tolist()):
-            ai = int(ta[s])
-            fp = fps[ai]
-            run_start = run_end = None
-            others: set[int] = set()
-            for pos, b in zip(tp[s:e].tolist(), tb[s:e].tolist()):
-                if run_end is not None and pos <= run_end:
-                    run_end = max(run_end, pos + k - 1)
-                    others.add(b)
-                    continue
-                if run_start is not None:
-                    rows.append(_passage_row(fp, run_start, run_end, others, ids, texts))
-                run_start, run_end, others = pos, pos + k - 1, {b}
-            if run_start is not None:
-                rows.append(_passage_row(fp, run_start, run_end, others, ids, texts))
-    return pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+def find_reuse(
+    fingerprints: Iterable[ArticleFingerprint],
+    settings: ReuseSettings = ReuseSettings(),
+    *,
+    texts: dict[str, str] | None = None,
+    directory: str | Path | None = None,
+) -> ReuseResult:
+    """Detect shared passages across all articles (see the module docstring and :class:`ReuseIndex`).
 
-
-def _passage_row(fp: ArticleFingerprint, first: int, last: int, others: set[int], ids, texts) -> dict:
-    start, end = int(fp.word_starts[first]), int(fp.word_ends[last])
-    text = texts.get(fp.article_id, "")[start:end] if texts else ""
-    return {
-        "article_id": fp.article_id,
-        "start_char": start,
-        "end_char": end,
-        "n_words": last - first + 1,
-        "matched_articles": ";".join(sorted(ids[b] for b in others)),
-        "text": text,
-    }
+    ``texts`` (article id → text) adds the passage text to :attr:`ReuseResult.passages`;
+    ``directory``: where a large corpus's windows are spooled (default: the system's temporary folder).
+    """
+    with ReuseIndex(settings, directory=directory) as index:
+        for fp in fingerprints:
+            index.add(fp)
+        return index.result(texts)
 
 
 def passages_as_evidence(passages: pd.DataFrame) -> list[dict]:

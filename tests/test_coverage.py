@@ -8,7 +8,7 @@ from analysis.cli import main
 from analysis.coverage import duplicate_terms, entry_coverage
 from analysis.lexicon import load_lexicon
 
-from .conftest import ROOT, SEEDS, write_lexicon
+from .conftest import SEEDS, write_lexicon
 
 DUP = """
 [lexicon]

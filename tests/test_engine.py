@@ -226,3 +226,26 @@ def test_cli_can_skip_reuse_and_keyness(tmp_path):
     run_info = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run_info["reuse"] is None and run_info["keyness"] is None
     assert run_info["parameters"]["evidence_lines"] == 2
+
+
+def test_memory_zones_free_the_vocabulary_and_leave_results_unchanged(shipped_lexicons):
+    # One article per batch and a new spaCy memory zone for every batch: the strings, lexemes and
+    # cached lemma hashes of a closed zone are gone, yet every row and evidence line is the same.
+    from analysis.pipeline import ArticleBatchAnalyzer
+
+    articles = ql.read_corpus(SEEDS).articles
+    results = {}
+    for zone in (0, 1):
+        analyser = ArticleBatchAnalyzer(shipped_lexicons, "blank", zone_articles=zone)
+        before = len(analyser.nlp.vocab.strings)
+        batches = [analyser([a]) for a in articles + articles]  # the second round reuses cached lemmas
+        analyser.close()
+        rows = pd.DataFrame([row for r in batches for row in r.rows])
+        results[zone] = (rows, [r.evidence_lines for r in batches], [r.terms.counts for r in batches])
+        grown = len(analyser.nlp.vocab.strings) - before
+        if zone:
+            assert grown == 0  # everything the articles added went with their zones
+        else:
+            assert grown > 1000
+    assert results[0][0].equals(results[1][0])  # NaN-aware
+    assert results[0][1:] == results[1][1:]

@@ -240,8 +240,6 @@ def test_seeds_show_the_naming_difference(base_nlp):
 # report page
 # --------------------------------------------------------------------------------------------
 def _page(tmp_path: Path, keyness, outlets):
-    regular, bold = report._register_fonts()
-    styles = report._styles(regular, bold)
     saved: list[Path] = []
 
     def save(fig, name):
@@ -250,13 +248,9 @@ def _page(tmp_path: Path, keyness, outlets):
         return path, tuple(fig.get_size_inches())
 
     margin = report.MARGIN
-    width, height = A4[0] - 2 * margin, A4[1] - 2 * margin
-    helpers = {"_heading": report._heading, "_table": report._table, "_image": report._image,
-               "escape_markup": report.escape_markup, "_fmt_int": report._fmt_int, "regular": regular, "bold": bold}
-    story = rk.keyness_pages(keyness=keyness, outlet_order=outlets, palette=plots.outlet_palette(outlets),
-                             styles=styles, save=save, portrait_w=width, portrait_h=height,
-                             small_sample={o: o == outlets[0] for o in outlets}, n_articles={o: 5 for o in outlets},
-                             helpers=helpers)
+    ctx = report.PageContext.create(save, outlets, small_sample={o: o == outlets[0] for o in outlets},
+                                    n_articles={o: 5 for o in outlets})
+    story = rk.keyness_pages(ctx, keyness=keyness)
     SimpleDocTemplate(str(tmp_path / "page.pdf"), pagesize=A4, leftMargin=margin, rightMargin=margin,
                       topMargin=margin, bottomMargin=margin).build(list(story))
     return story, saved

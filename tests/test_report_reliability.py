@@ -33,8 +33,6 @@ def _reuse_long(result) -> pd.DataFrame | None:
 
 def _build(tmp_path: Path, articles, outlets, reuse, *, pdf: bool = True):
     order = list(dict.fromkeys(articles["outlet"]))
-    regular, bold = report._register_fonts()
-    styles = report._styles(regular, bold)
     saved: list[Path] = []
 
     def save(fig, name):
@@ -43,15 +41,9 @@ def _build(tmp_path: Path, articles, outlets, reuse, *, pdf: bool = True):
         return path, tuple(fig.get_size_inches())
 
     margin = report.MARGIN
-    width, height = A4[0] - 2 * margin, A4[1] - 2 * margin
-    helpers = {"_heading": report._heading, "_table": report._table, "_image": report._image,
-               "escape_markup": report.escape_markup, "_fmt_int": report._fmt_int, "regular": regular, "bold": bold}
     n_articles = articles.groupby("outlet").size().to_dict()
-    small = {o: n_articles[o] < 3 for o in order}
-    story = rr.reliability_pages(
-        articles=articles, outlets=outlets, reuse=reuse, outlet_order=order, palette=plots.outlet_palette(order),
-        styles=styles, save=save, portrait_w=width, portrait_h=height, small_sample=small,
-        n_articles=n_articles, helpers=helpers)
+    ctx = report.PageContext.create(save, order, small_sample={o: n_articles[o] < 3 for o in order}, n_articles=n_articles)
+    story = rr.reliability_pages(ctx, articles=articles, outlets=outlets, reuse=reuse)
     if pdf:
         SimpleDocTemplate(str(tmp_path / "pages.pdf"), pagesize=A4, leftMargin=margin, rightMargin=margin,
                           topMargin=margin, bottomMargin=margin).build(list(story))

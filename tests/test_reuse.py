@@ -176,3 +176,51 @@ def test_result_does_not_depend_on_input_order(seeds):
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(result.pairs, again.pairs)
     pd.testing.assert_frame_equal(result.outlet_matrix, again.outlet_matrix)
+
+
+def _solve(fps, texts, **index_kwargs):
+    with reuse.ReuseIndex(reuse.ReuseSettings(), **index_kwargs) as index:
+        for f in fps:
+            index.add(f)
+        return index.result(texts), index
+
+
+@pytest.mark.parametrize("n_buckets", [1, 4, 256])
+def test_spooled_index_gives_the_in_memory_result(seeds, tmp_path, n_buckets):
+    # a buffer of 40 windows spills after every article or two: many appends per bucket file
+    fps, texts, expected = seeds
+    extra = [fp(BASE, "x1", "agentur"), fp(BASE + " " + UNRELATED, "x2", "portal"), fp(UNRELATED, "x3", "blog")]
+    expected = reuse.find_reuse(fps + extra, texts=texts)
+    result, index = _solve(fps + extra, texts, directory=tmp_path, buffer_windows=40, n_buckets=n_buckets)
+    assert index._spool is None and list(tmp_path.iterdir()) == []  # the spool folder is gone after use
+    pd.testing.assert_frame_equal(result.articles, expected.articles)
+    pd.testing.assert_frame_equal(result.pairs, expected.pairs)
+    pd.testing.assert_frame_equal(result.passages, expected.passages)
+    pd.testing.assert_frame_equal(result.outlet_matrix, expected.outlet_matrix)
+    assert (result.n_shingles, result.n_shared_shingles, result.n_boilerplate_shingles) == (
+        expected.n_shingles, expected.n_shared_shingles, expected.n_boilerplate_shingles)
+    assert result.n_shared_shingles > 0
+
+
+def test_spooled_index_writes_to_disk_while_building(tmp_path):
+    index = reuse.ReuseIndex(directory=tmp_path, buffer_windows=10, n_buckets=4)
+    index.add(fp(BASE, "a"))
+    spool = index._spool
+    assert spool is not None and spool.parent == tmp_path
+    files = sorted(p.name for p in spool.glob("windows-*.bin"))
+    assert files and set(files) <= {f"windows-{b:05d}.bin" for b in range(4)}
+    assert sum((spool / f).stat().st_size for f in files) == 16 * index.n_windows  # 16 bytes per window
+    assert (spool / "offsets.bin").stat().st_size == 8 * index._n_words[0]  # two int32 offsets per word
+    assert index._records == [] and index._buffered == 0
+    index.close()
+    assert not spool.exists()
+
+
+def test_index_rejects_bad_use(tmp_path):
+    with pytest.raises(reuse.ReuseError, match="power of two"):
+        reuse.ReuseIndex(n_buckets=3)
+    with reuse.ReuseIndex() as index:
+        index.add(fp(BASE, "a"))
+        index.result()
+        with pytest.raises(reuse.ReuseError, match="already solved"):
+            index.add(fp(BASE, "b"))
