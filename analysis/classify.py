@@ -46,6 +46,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .evidence import json_safe
 from .errors import QuellenlageError
 
 log = logging.getLogger(__name__)
@@ -1011,7 +1012,7 @@ def save_model(model: TrainedModel, model_dir: str | Path) -> dict[str, Path]:
     paths = {"model": out / MODEL_FILE, "metrics": out / METRICS_FILE, "card": out / CARD_FILE}
     sio.dump(model.pipeline, paths["model"])
     info = dict(model.info, name=model.name)
-    paths["metrics"].write_text(json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    paths["metrics"].write_text(json.dumps(json_safe(info), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n", encoding="utf-8")
     paths["card"].write_text(model_card(info), encoding="utf-8")
     return paths
 

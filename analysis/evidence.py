@@ -34,12 +34,25 @@ _KWIC_FIELDS = ("article_id", "left", "text", "right", "start_char")
 
 
 def json_default(value):
-    """``json.dumps`` default: NaN → null, paths → strings (evidence lines and run.json)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    """``json.dumps`` default for values JSON has no type for: paths → strings."""
     if isinstance(value, Path):
         return str(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_safe(value):
+    """``value`` with every NaN or infinite float (at any depth of dicts, lists and tuples) as None.
+
+    ``json.dumps`` writes such floats as the bare tokens ``NaN``/``Infinity``, which are not JSON
+    (strict parsers reject the file); its ``default`` hook is never called for floats.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def evidence_line(record: Mapping) -> str:

@@ -30,7 +30,7 @@ from .corpus import Article, Corpus, CorpusIssue, corpus_name, iter_corpus, writ
 from .engine import batched as engine_batched
 from .engine import default_jobs  # noqa: F401  (re-exported: the CLI's default)
 from .engine import run as engine_run
-from .evidence import DEFAULT_KWIC_LINES, EVIDENCE_COLUMNS, EvidenceSummary, json_default, evidence_line
+from .evidence import DEFAULT_KWIC_LINES, EVIDENCE_COLUMNS, EvidenceSummary, evidence_line, json_default, json_safe
 from .errors import CorpusError, NothingToAnalyseError  # noqa: F401 (CorpusError: documented API)
 from .framing import count_sentences, count_tokens, lexicon_columns, measure_framing
 from .keyness import KeynessSettings, OutletTermCounts, keyness_table, term_counts
@@ -742,9 +742,10 @@ def run_analysis(
 ) -> RunSummary:
     """Analyse a corpus and write the output folder while streaming (what ``quellenlage analyze`` runs).
 
-    Evidence and texts go to disk as articles finish; memory holds one numeric row per article,
-    the bounded evidence summary of the report and the text-reuse fingerprints, never the Docs,
-    texts or evidence of the corpus. Every file is written under a temporary name and renamed
+    Evidence and texts go to disk as articles finish, and text-reuse windows to a spool in the
+    output folder (:class:`analysis.reuse.ReuseIndex`, removed after the run); memory holds one
+    numeric row per article, the per-outlet keyness sums and the bounded evidence summary of the
+    report, never the Docs, texts, evidence or reuse windows of the corpus. Every file is written under a temporary name and renamed
     when complete; ``run.json`` comes last and marks a complete output (a stale one is removed
     first). On an error or Ctrl-C the temporary files are removed. Arguments as :func:`analyze`.
     """
@@ -894,6 +895,6 @@ def _write_tables_and_report(
     run_info["timing_seconds"] = dict(run_info.get("timing_seconds", {}), write=round(time.perf_counter() - t0, 3))
     run_info["outputs"] = sorted(set(written) | set(already_written)) + ["run.json"]
     tmp = out / ".run.json.tmp"
-    tmp.write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=json_default) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(json_safe(run_info), ensure_ascii=False, indent=2, allow_nan=False, default=json_default) + "\n", encoding="utf-8")
     commit(tmp, out / "run.json", "run.json")
     return written

@@ -78,6 +78,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .evidence import json_safe
 from .errors import QuellenlageError
 
 log = logging.getLogger(__name__)
@@ -781,7 +782,7 @@ def save_model(model, meta: dict, out_dir: str | Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = {"model": out / MODEL_FILE, "meta": out / META_FILE, "card": out / CARD_FILE}
     sio.dump(model, paths["model"])
-    paths["meta"].write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    paths["meta"].write_text(json.dumps(json_safe(meta), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
     paths["card"].write_text(model_card(meta), encoding="utf-8")
     return paths
 
@@ -951,5 +952,5 @@ def write_predictions(
     paths = {"sentences": out / "sentence_frames.csv", "outlets": out / "frames_outlets.csv", "run": out / "frames_run.json"}
     sentences.to_csv(paths["sentences"], index=False, float_format="%.4f")
     outlets.to_csv(paths["outlets"], index=False)
-    paths["run"].write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    paths["run"].write_text(json.dumps(json_safe(run_info), ensure_ascii=False, indent=2, default=str, allow_nan=False), encoding="utf-8")
     return paths

@@ -727,14 +727,13 @@ def sentence_starts(doc: Doc, *, text: str | None = None, quotes: list[Quote] | 
     if n == 0:
         return [0]
     arr = doc.to_array([SENT_START, IS_SPACE, IDX])
-    sent_start = arr[:, 0].tolist()
     space = arr[:, 1].tolist()
     idx = arr[:, 2].tolist()
     text = doc.text if text is None else text
     starts = {0}
-    starts.update(i for i, v in enumerate(sent_start) if v == 1)
-    for i in range(n - 1):
-        if space[i] and "\n" in text[idx[i] : idx[i + 1]]:
+    starts.update(np.flatnonzero(arr[:, 0] == 1).tolist())
+    for i in np.flatnonzero(arr[:-1, 1]).tolist():
+        if "\n" in text[idx[i] : idx[i + 1]]:
             starts.add(i + 1)
     quotes = find_quotes(text) if quotes is None else quotes
     openers = {q.start for q in quotes}
@@ -750,7 +749,7 @@ def sentence_starts(doc: Doc, *, text: str | None = None, quotes: list[Quote] | 
     out: list[int] = []
     for k, st in enumerate(ordered):
         end = ordered[k + 1] if k + 1 < len(ordered) else n
-        if out and all(space[t] for t in range(st, end)):
+        if out and all(space[st:end]):
             continue
         if out and st > 0 and _broken_split(doc, st, text, idx, space):
             continue  # a sentence split in the middle of a sentence: glue it to the one before
@@ -772,12 +771,50 @@ def _broken_split(doc: Doc, st: int, text: str, idx: list[int], space: list[int]
     return text[idx[st] : idx[st] + 1].islower()
 
 
+#: Clause boundary tokens besides whitespace (see :meth:`_View.is_boundary`).
+_BOUNDARY_WORDS = frozenset((",", ";", ":", "–", "—", "-", ".", "!", "?", "…"))
+#: ORTH hash → (word, lower-cased word, no letter or digit, clause boundary, :func:`_mood_word`)
+#: (bounded: cleared when full)
+_WORD_CACHE: dict[int, tuple[str, str, bool, bool, bool]] = {}
+_WORD_CACHE_SIZE = 200_000
+#: string hash → string (bounded: cleared when full)
 _STRING_CACHE: dict[int, str] = {}
-_PUNCT_CACHE: dict[str, bool] = {}
+_STRING_CACHE_SIZE = 500_000
+
+
+def _word_infos(strings, hashes: list[int]) -> list[tuple[str, str, bool, bool, bool]]:
+    """Per ORTH hash: the word and the properties the rules test per token (cached in :data:`_WORD_CACHE`)."""
+    cache = _WORD_CACHE
+    out = []
+    for h in hashes:
+        info = cache.get(h)
+        if info is None:
+            if len(cache) >= _WORD_CACHE_SIZE:
+                cache.clear()
+            w = strings[h]
+            lw = w.lower()
+            info = cache[h] = (w, lw, not any(ch.isalnum() for ch in w), w in _BOUNDARY_WORDS or w.isspace(), _mood_word(lw))
+        out.append(info)
+    return out
+
+
+def _strings(strings, hashes: list[int]) -> list[str]:
+    """The string of each hash (cached in :data:`_STRING_CACHE`)."""
+    cache = _STRING_CACHE
+    out = []
+    for h in hashes:
+        s_ = cache.get(h)
+        if s_ is None:
+            if len(cache) >= _STRING_CACHE_SIZE:
+                cache.clear()
+            s_ = cache[h] = strings[h]
+        out.append(s_)
+    return out
 
 
 class _View:
-    """Per-document arrays: token strings, lemmas, offsets, sentences, quotation marks."""
+    """Per-document arrays: token strings, lemmas, offsets, sentences, quotation marks, and per-token flags
+    (punctuation, clause boundary) computed once per document."""
 
     def __init__(self, doc: Doc, resources: SourcingResources, text: str | None = None):
         self.doc = doc
@@ -786,31 +823,27 @@ class _View:
         self.n = n = len(doc)
         arr = doc.to_array([ORTH, NORM, LEMMA, IDX, POS])
         strings = doc.vocab.strings
-        cache = _STRING_CACHE
-        if len(cache) > 500_000:
-            cache.clear()
-
-        def resolve(hashes: list[int]) -> list[str]:
-            out = []
-            for h in hashes:
-                s_ = cache.get(h)
-                if s_ is None:
-                    s_ = cache[h] = strings[h]
-                out.append(s_)
-            return out
-
-        self.words = resolve(arr[:, 0].tolist())
-        self.lowers = [w.lower() for w in self.words]
-        self.norms = resolve(arr[:, 1].tolist())
-        self.lemmas = resolve(arr[:, 2].tolist())
+        infos = _word_infos(strings, arr[:, 0].tolist())
+        self.words = [info[0] for info in infos]
+        self.lowers = [info[1] for info in infos]
+        self.norms = _strings(strings, arr[:, 1].tolist())
+        self._lemma_hashes = arr[:, 2].tolist()
         self.idx = arr[:, 3].tolist()
         pos = arr[:, 4]
         self.has_pos = bool(pos.any())
-        self.pos = resolve(pos.tolist()) if self.has_pos else None
+        self.pos = _strings(strings, pos.tolist()) if self.has_pos else None
+        #: per token: no letter or digit (see :meth:`is_punct`)
+        self.punct = [info[2] for info in infos]
+        #: per token: a clause boundary (see :meth:`is_boundary`)
+        self.boundary = [info[3] for info in infos]
+        #: tokens whose word may mark reported speech (:func:`_mood_word`), in text order
+        self.mood_words = [t for t, info in enumerate(infos) if info[4]]
         self.quotes = find_quotes(text)
         self.sent_starts = sentence_starts(doc, text=text, quotes=self.quotes)
         self.sent_ends = self.sent_starts[1:] + [n]
         self.sent_first = set(self.sent_starts)
+        #: per token: index of its sentence
+        self.sent_ids = np.repeat(np.arange(len(self.sent_starts)), np.diff(self.sent_starts + [n])).tolist() if n else []
         # quotes → token ranges
         self.quote_tokens: list[tuple[int, int]] = []
         self.in_quote = [-1] * n
@@ -820,32 +853,26 @@ class _View:
             if te <= ts:
                 te = min(ts + 1, n)
             self.quote_tokens.append((ts, te))
-            for t in range(ts, te):
-                self.in_quote[t] = qi
+            self.in_quote[ts:te] = [qi] * (te - ts)
         self._cls: dict[int, str] = {}
-        self._punct: list[bool] | None = None
+
+    def lemma(self, i: int) -> str:
+        """``token.lemma_`` of token i (looked up on demand: few tokens need it)."""
+        return self.doc.vocab.strings[self._lemma_hashes[i]]
 
     # ---- basic predicates
     def sent_of(self, i: int) -> int:
+        """Index of the sentence of token i (also for positions outside the document, by bisection)."""
+        if 0 <= i < self.n:
+            return self.sent_ids[i]
         return bisect.bisect_right(self.sent_starts, i) - 1
 
     def is_punct(self, i: int) -> bool:
-        p = self._punct
-        if p is None:
-            cache = _PUNCT_CACHE
-            p = []
-            for w in self.words:
-                flag = cache.get(w)
-                if flag is None:
-                    flag = cache[w] = not any(ch.isalnum() for ch in w)
-                p.append(flag)
-            self._punct = p
-        return p[i]
+        return self.punct[i]
 
     def is_boundary(self, i: int) -> bool:
         """Clause boundary token: punctuation except hyphens inside words; quotation marks."""
-        w = self.words[i]
-        return w in (",", ";", ":", "–", "—", "-", ".", "!", "?", "…") or w.isspace()
+        return self.boundary[i]
 
     def sentence_content_end(self, s: int, e: int) -> int:
         """End of a sentence without its final punctuation, closing marks and whitespace."""
@@ -893,7 +920,7 @@ class _View:
         if w[0].isdigit():
             return "noun" if re.search(r"-[A-ZÄÖÜ]", w) else "num"
         if w[0].isupper():
-            lemma = self.lemmas[i]
+            lemma = self.lemma(i)
             attributive = i in self.sent_first or (i > 0 and (self.lowers[i - 1] in DETS or self.lowers[i - 1].endswith(_ADJ_ENDINGS) and not self.words[i - 1][:1].isupper()))
             if lemma[:1].islower() and lemma.lower() != lw.rstrip(".") and not w.isupper() and attributive:
                 # the lemmatiser knows it as an adjective/adverb/verb: "Auswärtigen" (Amt),
@@ -961,7 +988,7 @@ class _View:
             if c == "noun":
                 if head != -1 and had_det and lw[:1] and self._plural_common(head) and not self._name_follows(j, limit):
                     break  # "die Organisationen | Bürger": the second noun is an object
-                if head != -1 and self.norms[j] != lw and self.lemmas[j][:1].isupper() and self.norms[head] == self.lowers[head] and self.lemmas[head][:1].isupper() and not self.words[head].isupper() and self.norms[j] + "s" != lw:
+                if head != -1 and self.norms[j] != lw and self.lemma(j)[:1].isupper() and self.norms[head] == self.lowers[head] and self.lemma(head)[:1].isupper() and not self.words[head].isupper() and self.norms[j] + "s" != lw:
                     break  # "dämpfte Peskow | Erwartungen": a name, then an inflected common noun
                 head = j
                 j += 1
@@ -1112,12 +1139,26 @@ class _View:
 
 # --------------------------------------------------------------------------- the rules
 
+#: Words that open an attribution formula (:meth:`_Extractor.rule_formulae`).
+_FORMULA_WORDS = frozenset(("laut", "zufolge", "nach", "gemäß", "unter", "wonach", "demnach", "so"))
+
 
 def is_konjunktiv_i(lower: str, norm: str) -> bool:
     """Konjunktiv I of the 3rd person: 'sei', 'seien', 'habe', and 'stem + e' ('brauche' ← brauchen)."""
     if lower in KONJ1_FIXED:
         return True
-    return len(lower) > 3 and lower.endswith("e") and norm == lower + "n"
+    return _stem_e(lower) and norm == lower + "n"
+
+
+def _stem_e(lower: str) -> bool:
+    """The word can be a 'stem + e' Konjunktiv I (:func:`is_konjunktiv_i` also compares the lemma)."""
+    return len(lower) > 3 and lower.endswith("e")
+
+
+def _mood_word(lower: str) -> bool:
+    """The word may mark reported speech in :meth:`_Extractor._reported_mood`: a possible Konjunktiv I, a
+    Konjunktiv II substitute or a form of "sollen"."""
+    return lower in KONJ1_FIXED or _stem_e(lower) or lower in KONJ2 or lower in ("soll", "sollen")
 
 
 @dataclass
@@ -1176,9 +1217,10 @@ class _Extractor:
         v = self.v
         verbs = self.res.verbs
         hits = []
-        for i in range(v.n):
+        lemmas = verbs.lemmas
+        for i in [i for i, norm in enumerate(v.norms) if norm in lemmas]:
             norm = v.norms[i]
-            if norm not in verbs.lemmas or v.in_quote[i] >= 0:
+            if v.in_quote[i] >= 0:
                 continue
             w = v.words[i]
             if w[:1].isupper():
@@ -1188,7 +1230,7 @@ class _Extractor:
             if (i + 1 < v.n and v.lowers[i + 1] == "zu") or (i > 0 and v.lowers[i - 1] == "zu"):
                 continue  # infinitive inside another clause ("informiert zu werden", "zu sagen")
             a, b = self.clause_bounds(i)
-            clause_words = frozenset(v.lowers[a:b]) | frozenset(v.norms[a:b])
+            clause_words = frozenset(v.lowers[a:b] + v.norms[a:b])
             particle, p_i = "", None
             # separated particle at the end of the verb's clause ("teilte … mit,"), not a circumposition
             last = b - 1
@@ -1300,7 +1342,7 @@ class _Extractor:
             return True
         caps = 0
         for t in range(*np_):
-            caps = caps + 1 if v.cls(t) == "noun" and v.words[t][:1].isupper() and v.lemmas[t][:1].isupper() and v.norms[t] == v.lowers[t] else 0
+            caps = caps + 1 if v.cls(t) == "noun" and v.words[t][:1].isupper() and v.lemma(t)[:1].isupper() and v.norms[t] == v.lowers[t] else 0
             if caps >= 2:
                 return True
         return False
@@ -1729,7 +1771,7 @@ class _Extractor:
             # relative clause frame: "…, der angab, …"
             if a0 > s and v.words[a0 - 1] == "," and v.lowers[a0] in RELATIVE and a0 + 1 <= i and self.finite(a0, i) == i and i == b - 1 - (1 if h.extra and max(h.extra) == b - 1 else 0):
                 comp = self.complement_after(b, e, h.entry)
-                if comp is not None and not any(self.used[t] for t in range(*comp)):
+                if comp is not None and not any(self.used[comp[0]:comp[1]]):
                     self.used_verbs.add(i)
                     self._claim(_Cand("indirect", "verb_clause", cue, (a0, a0 + 1), [comp], h.entry))
                 continue
@@ -1738,7 +1780,7 @@ class _Extractor:
                 si > 0
                 and is_konjunktiv_i(v.lowers[f], v.norms[f])
                 and not (f == a0 and a0 > s and v.words[a0 - 1] == ",")
-                and any(self.used[t] for t in range(v.sent_starts[si - 1], s))
+                and any(self.used[v.sent_starts[si - 1]:s])
             ):
                 continue  # "Die IAEO gehe davon aus, dass …": the frame itself is reported speech (continuation)
             sp = None
@@ -1793,7 +1835,7 @@ class _Extractor:
             if sp is None and not passive:
                 sp = self._pp_source(a0, b, agent=h.entry.lemma == "heißen")
             comp = self.complement_after(b, e, h.entry)
-            if comp is not None and not any(self.used[t] for t in range(*comp)):
+            if comp is not None and not any(self.used[comp[0]:comp[1]]):
                 self.used_verbs.add(i)
                 self._claim(_Cand("indirect", "verb_clause", cue, sp, [comp], h.entry))
                 continue
@@ -1801,7 +1843,7 @@ class _Extractor:
             if a0 == s and v.lowers[a0] in ("das", "dies", "dieses") and f == a0 + 1 and si > 0:
                 ps, pe = v.sent_starts[si - 1], v.sent_ends[si - 1]
                 pend = v.sentence_content_end(ps, pe)
-                if pend > ps and v.words[pe - 1] not in ("?",) and not any(self.used[t] for t in range(ps, pend)) and v.words[pend] in (".", "!", ":", ";") if pend < v.n else False:
+                if pend > ps and v.words[pe - 1] not in ("?",) and not any(self.used[ps:pend]) and v.words[pend] in (".", "!", ":", ";") if pend < v.n else False:
                     self.used_verbs.add(i)
                     self._claim(_Cand("indirect", "summary", cue, sp, [(ps, pend), (a0, a0 + 1)], h.entry))
                     continue
@@ -1809,7 +1851,7 @@ class _Extractor:
             qids = sorted({v.in_quote[t] for t in range(a, b) if v.in_quote[t] >= 0})
             free_q = [
                 q for q in qids
-                if not any(self.used[t] for t in range(*v.quote_tokens[q])) and not self._name_like(*v.quote_tokens[q])
+                if not any(self.used[slice(*v.quote_tokens[q])]) and not self._name_like(*v.quote_tokens[q])
             ]
             if free_q and sp is not None:
                 q0 = free_q[0]
@@ -1827,7 +1869,7 @@ class _Extractor:
                 and not reflexive_naming
                 and h.entry.term in REPORTED_TERMS
                 and not self._passive(a0, i)
-                and not any(self.used[t] for t in range(s, e))
+                and not any(self.used[s:e])
                 and v.cls(sp[0]) != "prep"
                 and not (sp[1] - sp[0] == 1 and v.lowers[sp[0]] in ("das", "dies", "was"))
             ):
@@ -1946,10 +1988,12 @@ class _Extractor:
         return parts
 
     def rule_formulae(self) -> None:
+        """Attribution formulae: "laut X", "X zufolge", "nach Angaben X", "gemäß X", "unter Berufung auf X",
+        "wonach", "demnach" and "…, so X."."""
         v = self.v
-        for i in range(v.n):
+        for i in [i for i, lw in enumerate(v.lowers) if lw in _FORMULA_WORDS]:
             lw = v.lowers[i]
-            if lw not in ("laut", "zufolge", "nach", "gemäß", "unter", "wonach", "demnach", "so") or v.in_quote[i] >= 0 or self.used[i]:
+            if v.in_quote[i] >= 0 or self.used[i]:
                 continue
             si = v.sent_of(i)
             s, e = v.sent_starts[si], v.sent_ends[si]
@@ -2035,7 +2079,7 @@ class _Extractor:
         """'Kreml: Sicherheit der Ukraine nicht zulasten Russland' (a line without final punctuation)."""
         v = self.v
         for si, (s, e) in enumerate(zip(v.sent_starts, v.sent_ends)):
-            if any(self.used[t] for t in range(s, e)):
+            if any(self.used[s:e]):
                 continue
             colon = next((k for k in range(s, min(e, s + 6)) if v.words[k] == ":"), None)
             if colon is None or colon == s:
@@ -2063,8 +2107,7 @@ class _Extractor:
         v = self.v
         by_sent: dict[int, list[_Cand]] = {}
         for c in self.cands:
-            toks = c.sentence_tokens()
-            for si in {v.sent_of(t) for t in toks}:
+            for si in self._sentences_of(c):
                 by_sent.setdefault(si, []).append(c)
         chain: _Cand | None = None
         gap = 0
@@ -2075,7 +2118,7 @@ class _Extractor:
                 chain = max(here, key=lambda c: max(me for _, me in c.message))
                 gap = 0
                 continue
-            words = [t for t in range(s, e) if not v.is_punct(t)]
+            words = [t for t in range(s, e) if not v.punct[t]]
             last_tok = v.sentence_content_end(s, e)
             heading = last_tok == e or not any(v.words[t] in (".", "!", ";", ":") for t in range(last_tok, e))
             if len(words) < 3 or v.words[e - 1] == "?" or any(v.in_quote[t] >= 0 for t in words[:1]) or heading:
@@ -2112,6 +2155,14 @@ class _Extractor:
             chain = cand
             gap = 0
 
+    def _sentences_of(self, c: _Cand) -> set[int]:
+        """Indices of the sentences that hold a token of ``c.sentence_tokens()``."""
+        ids = self.v.sent_ids
+        out = {ids[t] for t in c.cue}
+        for a, b in ([c.speaker] if c.speaker else []) + c.message:
+            out.update(ids[a:b])
+        return out
+
     def _konj1(self, s: int, e: int) -> bool:
         """A Konjunktiv I verb in the main clause (before the first comma or subordinating conjunction)."""
         v = self.v
@@ -2129,12 +2180,16 @@ class _Extractor:
         substitute ("hätten", "würden"), or reportative "sollen" with a perfect infinitive ("soll … verlassen
         haben", "sollen … gewesen sein")."""
         v = self.v
-        words = [t for t in range(s, e) if v.in_quote[t] < 0]
-        for t in words:
+        # only words that can mark the mood need a look (View.mood_words)
+        soll = False
+        for t in v.mood_words[bisect.bisect_left(v.mood_words, s) : bisect.bisect_left(v.mood_words, e)]:
+            if v.in_quote[t] >= 0:
+                continue
             lw = v.lowers[t]
             if is_konjunktiv_i(lw, v.norms[t]) or (USE_KONJ2 and lw in KONJ2):
                 return True
-        if USE_SOLL and any(v.lowers[t] in ("soll", "sollen") for t in words):
+            soll = soll or lw in ("soll", "sollen")
+        if USE_SOLL and soll:
             end = v.sentence_content_end(s, e)
             if end - 1 > s and v.lowers[end - 1] in ("haben", "sein") and v.lowers[end - 2] != "zu":
                 return True
@@ -2345,6 +2400,14 @@ class QuotedMask:
         k = bisect.bisect_right(self._starts, pos) - 1
         return k >= 0 and pos < self.intervals[k][1]
 
+    def contains_all(self, positions: np.ndarray) -> np.ndarray:
+        """:meth:`contains` of every position (a boolean array)."""
+        if not self.intervals:
+            return np.zeros(len(positions), dtype=bool)
+        k = np.searchsorted(self._starts, positions, side="right") - 1
+        ends = np.array([e for _, e in self.intervals])
+        return (k >= 0) & (positions < ends[np.maximum(k, 0)])
+
     def covered(self, start: int, end: int) -> int:
         """Number of characters of [start, end) inside quoted text."""
         total = 0
@@ -2354,6 +2417,15 @@ class QuotedMask:
             total += max(0, min(e, end) - max(s, start))
             k += 1
         return total
+
+    def overlaps_all(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Per span [starts[k], ends[k]): :meth:`covered` > 0 (a boolean array)."""
+        if not self.intervals:
+            return np.zeros(len(starts), dtype=bool)
+        # the last interval that starts before the span's end reaches furthest (intervals are disjoint)
+        k = np.searchsorted(self._starts, ends, side="left") - 1
+        interval_ends = np.array([e for _, e in self.intervals])
+        return (starts < ends) & (k >= 0) & (interval_ends[np.maximum(k, 0)] > starts)
 
     def voice(self, start: int, end: int) -> str:
         """``"quoted"`` when at least half of [start, end) is inside quoted text, else ``"own"``."""
@@ -2380,16 +2452,22 @@ class QuotedMask:
 
 
 def quoted_mask(
-    doc: Doc, attributions: Sequence[Attribution] = (), *, include_indirect: bool = False, text: str | None = None
+    doc: Doc,
+    attributions: Sequence[Attribution] = (),
+    *,
+    include_indirect: bool = False,
+    text: str | None = None,
+    quotes: Sequence[Quote] | None = None,
 ) -> QuotedMask:
     """Quoted speech of ``doc``: every span inside quotation marks plus the messages of direct attributions.
 
     Indirect and reported speech stay in the outlet's own voice (module docstring); ``include_indirect``
     adds the messages of indirect attributions (not reported ones: their 'message' is the whole sentence).
-    ``text`` may pass ``doc.text`` when the caller has it (spaCy rebuilds it on every access).
+    ``text`` may pass ``doc.text`` when the caller has it (spaCy rebuilds it on every access), ``quotes``
+    the result of :func:`find_quotes` for it.
     """
     text = doc.text if text is None else text
-    intervals = [(q.start, q.end) for q in find_quotes(text)]
+    intervals = [(q.start, q.end) for q in (find_quotes(text) if quotes is None else quotes)]
     for a in attributions:
         if a.form == "direct" or (include_indirect and a.form == "indirect"):
             intervals.extend((p.start_char, p.end_char) for p in a.message_parts)
@@ -2465,12 +2543,14 @@ def measure_sourcing(
 ) -> dict[str, float]:
     """Flat per-article measures (definitions in the module docstring)."""
     text = doc.text if text is None else text
-    arr = doc.to_array([IS_PUNCT, IS_SPACE, IDX])
-    is_word = [not (p or sp) for p, sp in zip(arr[:, 0].tolist(), arr[:, 1].tolist())]
+    arr = doc.to_array([IS_PUNCT, IS_SPACE, IDX, LENGTH]).astype(np.int64)
+    is_word = (arr[:, 0] == 0) & (arr[:, 1] == 0)
     idx = arr[:, 2].tolist()
+    length = arr[:, 3].tolist()
     n = len(doc)
+    n_word_total = int(is_word.sum())
     if n_tokens is None:
-        n_tokens = sum(is_word)
+        n_tokens = n_word_total
     mask = mask or quoted_mask(doc, attributions, text=text)
     top = [a for a in attributions if not a.nested]
     row: dict[str, float] = {}
@@ -2481,13 +2561,16 @@ def measure_sourcing(
     n_quotes = sum(1 for a in attributions if a.form == "direct")
     row["sourcing.quotes"] = n_quotes
     row["sourcing.quotes_per_1000"] = _ratio(1000.0 * n_quotes, n_tokens)
-    in_quote = [mask.contains(idx[i]) if is_word[i] else False for i in range(n)] if mask.intervals else [False] * n
-    row["sourcing.quoted_token_share"] = _ratio(sum(in_quote), sum(is_word))
+    in_quote = is_word & mask.contains_all(arr[:, 2])
+    row["sourcing.quoted_token_share"] = _ratio(int(in_quote.sum()), n_word_total)
+    # prefix sums: words_before[k] / quoted_before[k] = words / quoted words among tokens [0, k)
+    words_before = np.concatenate([[0], np.cumsum(is_word)]).tolist()
+    quoted_before = np.concatenate([[0], np.cumsum(in_quote)]).tolist()
 
     # sentences (split as in find_attributions: also at line breaks)
     starts = (sentence_starts_ if sentence_starts_ is not None else sentence_starts(doc, text=text)) if n else []
     bounds = [(st, starts[k + 1] if k + 1 < len(starts) else n) for k, st in enumerate(starts)]
-    bounds = [(a_, b_) for a_, b_ in bounds if any(is_word[a_:b_])]
+    bounds = [(a_, b_) for a_, b_ in bounds if words_before[b_] > words_before[a_]]
     touched: list[tuple[int, int]] = []
     for att in attributions:
         for part in att.message_parts:
@@ -2497,19 +2580,20 @@ def measure_sourcing(
         if att.speaker:
             touched.append((att.speaker.start_char, att.speaker.end_char))
     touched_mask = QuotedMask(touched, len(text))
+    sentence_attributed = touched_mask.overlaps_all(
+        np.array([idx[a_] for a_, _ in bounds], dtype=np.int64),
+        np.array([idx[b_ - 1] + length[b_ - 1] for _, b_ in bounds], dtype=np.int64),
+    ).tolist()
     assertive = unattributed = n_attributed = 0
-    for a_, b_ in bounds:
-        start_char = idx[a_]
-        end_char = idx[b_ - 1] + len(doc[b_ - 1].text)
-        att = touched_mask.covered(start_char, end_char) > 0
+    for (a_, b_), att in zip(bounds, sentence_attributed):
         n_attributed += att
-        n_words = sum(is_word[a_:b_])
+        n_words = words_before[b_] - words_before[a_]
         last = b_ - 1
         while last >= a_ and (not text[idx[last] : idx[last] + 1].strip() or text[idx[last]] in QUOTE_CHARS):
             last -= 1
         if n_words < 4 or last < a_ or text[idx[last]] not in ".!":
             continue
-        if 2 * sum(in_quote[a_:b_]) > n_words:
+        if 2 * (quoted_before[b_] - quoted_before[a_]) > n_words:
             continue
         assertive += 1
         if not att:
@@ -2611,7 +2695,7 @@ def analyze_sourcing(
     res = resources or default_resources()
     text = doc.text if text is None else text
     atts, view = _find_attributions(doc, res, True, text)
-    mask = quoted_mask(doc, atts, text=text)
+    mask = quoted_mask(doc, atts, text=text, quotes=view.quotes)
     row = measure_sourcing(doc, atts, n_tokens, camps=res.actors.camps, mask=mask, text=text, sentence_starts_=view.sent_starts)
     row.update(voice_indices(doc, lexicons, mask))
     return SourcingResult(atts, mask, row, attribution_evidence(doc, article_id, atts, mask, text=text))

@@ -106,8 +106,23 @@ def test_outlets_table(seeds_run):
     assert rt.estimate == 1.0 and math.isnan(rt.ci_low)  # one article: no interval
 
 
+def _strict_json(text: str):
+    """json.loads that refuses NaN/Infinity (not JSON; Python's parser accepts them by default)."""
+    def refuse(token):
+        raise ValueError(f"{token} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_safe_turns_non_finite_floats_into_null():
+    from analysis.evidence import json_safe
+
+    value = {"a": math.nan, "b": [1.5, math.inf, {"c": -math.inf}], "d": (2, "x"), "e": None}
+    assert json_safe(value) == {"a": None, "b": [1.5, None, {"c": None}], "d": [2, "x"], "e": None}
+    assert _strict_json(json.dumps(json_safe(value))) == json_safe(value)
+
+
 def test_run_json(seeds_run, shipped_lexicons):
-    run = json.loads((seeds_run / "run.json").read_text(encoding="utf-8"))
+    run = _strict_json((seeds_run / "run.json").read_text(encoding="utf-8"))
     assert run["package_version"] and run["pipeline"]["components"][:2] == ["quellenlage_lemmatizer", "sentencizer"]
     assert run["lexicon_versions"] == {lex.name: lex.version for lex in shipped_lexicons}
     assert run["counts"]["articles"] == 5 and run["counts"]["rejected"] == 0

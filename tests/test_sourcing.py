@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from spacy.tokens import Doc
 
@@ -288,6 +289,20 @@ def test_trained_model_pos_tags_are_used_when_present(nlp, resources):
 
 
 # --------------------------------------------------------------------------- voice
+
+
+def test_quoted_mask_array_queries_match_scalar_ones():
+    """contains_all/overlaps_all (used by measure_sourcing) agree with contains/covered."""
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        pairs = rng.integers(0, 200, size=(int(rng.integers(0, 8)), 2))
+        mask = S.QuotedMask([(int(a), int(a + b % 30)) for a, b in pairs], 230)
+        positions = np.arange(-2, 232)
+        assert mask.contains_all(positions).tolist() == [mask.contains(int(p)) for p in positions]
+        starts = rng.integers(0, 230, size=100)
+        ends = starts + rng.integers(-3, 40, size=100)
+        expected = [mask.covered(int(a), int(b)) > 0 for a, b in zip(starts, ends)]
+        assert mask.overlaps_all(starts, ends).tolist() == expected
 
 
 def test_quoted_mask_quotes_vs_indirect_speech(nlp, resources):
