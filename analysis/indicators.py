@@ -250,6 +250,13 @@ EPISTEMIC_HEDGE_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: Booster categories counted in ``epistemic.boosters``.
 EPISTEMIC_BOOSTER_CATEGORIES = ("certainty",)
 
+
+def _in_sorted(values: np.ndarray, sorted_hashes: np.ndarray) -> np.ndarray:
+    """Per value: is it one of ``sorted_hashes``? (A binary search; ``np.isin`` would sort ``values`` first.)"""
+    found = np.searchsorted(sorted_hashes, values)
+    return sorted_hashes[np.minimum(found, len(sorted_hashes) - 1)] == values
+
+
 _SOLLEN = frozenset({"soll", "sollen"})
 _SOLLEN_HASHES = np.array(sorted(hash_string(w) for w in _SOLLEN), dtype=np.uint64)
 _PERFECT_AUX = frozenset({"haben", "sein"})
@@ -290,16 +297,19 @@ def _perfect_infinitive_before(tokens: Sequence, k: int) -> int | None:
     return None
 
 
-def reportative_sollen_spans(doc: Doc) -> list[Span]:
-    """Spans of reportative "soll/sollen + perfect infinitive" (see the module docstring)."""
+def reportative_sollen_spans(doc: Doc, *, table: readability.TokenTable | None = None) -> list[Span]:
+    """Spans of reportative "soll/sollen + perfect infinitive" (see the module docstring).
+
+    ``table``: the Doc's :func:`analysis.readability.token_table` when the caller has it.
+    """
     found: list[Span] = []
     if not len(doc):
         return found
-    lower = doc.to_array(LOWER)
-    where = np.flatnonzero(np.isin(lower, _SOLLEN_HASHES))
+    lower = doc.to_array(LOWER) if table is None else table.lower
+    where = np.flatnonzero(_in_sorted(lower, _SOLLEN_HASHES))
     if not where.size:  # most articles: nothing to look at
         return found
-    bounds = readability.sentence_bounds(doc)
+    bounds = readability.sentence_bounds(doc) if table is None else table.bounds
     with_sollen = sorted({b for b in bounds for i in where.tolist() if b[0] <= i < b[1]})
     for start, end in with_sollen:
         sent = doc[start:end]
@@ -335,14 +345,19 @@ def measure_epistemic(
     hedge_sources: Sequence[tuple[str, Sequence[str]]] = EPISTEMIC_HEDGE_SOURCES,
     boosters_key: str = "boosters",
     text: str | None = None,
+    table: readability.TokenTable | None = None,
+    n_tokens: int | None = None,
 ) -> tuple[dict[str, float], list[Evidence]]:
     """``epistemic.*`` columns and the evidence of the reportative constructions.
 
     Hedge/booster lexicon matches already have evidence lines from the framing stage; a lexicon
     that is not loaded (its key absent from ``doc.spans``) makes the dependent values NaN.
+    ``table`` (:func:`analysis.readability.token_table`) and ``n_tokens``
+    (:func:`analysis.framing.count_tokens`): when the caller has them.
     """
-    n_tokens = count_tokens(doc)
-    reportative = reportative_sollen_spans(doc)
+    if n_tokens is None:
+        n_tokens = count_tokens(doc)
+    reportative = reportative_sollen_spans(doc, table=table)
     text = (doc.text if text is None else text) if reportative else ""
     evidence = [
         _evidence(text, article_id, EPISTEMIC_PREFIX, "reportative_sollen", "hearsay", s.start_char, s.end_char)
@@ -406,10 +421,14 @@ _TRAILING = frozenset({"“", "”", '"', "«", "»", "‘", "’", "‹", "›"
 
 @dataclass(frozen=True)
 class SentenceCues:
-    """The subjectivity cues of one sentence (token offsets of the cue instances per cue)."""
+    """The subjectivity cues of one sentence (character offsets of the cue instances per cue; a cue
+    without an instance has no key)."""
 
     span: Span
     cues: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # cue → [(start_char, end_char)]
+
+    def add(self, cue: str, start_char: int, end_char: int) -> None:
+        self.cues.setdefault(cue, []).append((start_char, end_char))
 
     @property
     def counts(self) -> dict[str, int]:
@@ -429,13 +448,22 @@ def _last_mark(tokens: Sequence) -> object | None:
     return None
 
 
+def _previous_word(tokens: Sequence, j: int) -> object | None:
+    """The nearest token before ``tokens[j]`` that is neither whitespace nor punctuation, or None."""
+    for k in range(j - 1, -1, -1):
+        tok = tokens[k]
+        if not (tok.is_space or tok.is_punct):
+            return tok
+    return None
+
+
 def _modal_particle(tokens: Sequence, j: int, is_question: bool) -> bool:
     tok = tokens[j]
     word = tok.text
     if word not in MODAL_PARTICLES and not (is_question and word in QUESTION_PARTICLES):
         return False  # case-sensitive: particles are lower-case inside a sentence
-    words_before = [t for t in tokens[:j] if not (t.is_space or t.is_punct)]
-    if not words_before:
+    previous_word = _previous_word(tokens, j)
+    if previous_word is None:  # first word of the sentence
         return False
     prev = tokens[j - 1] if j >= 1 else None
     nxt = tokens[j + 1] if j + 1 < len(tokens) else None
@@ -443,9 +471,9 @@ def _modal_particle(tokens: Sequence, j: int, is_question: bool) -> bool:
         return False
     if nxt is not None and nxt.text == ",":
         return False
-    if word == "eben" and (words_before[-1].lower_ in ("gerade", "so") or (nxt is not None and nxt.lower_ in ("erst", "noch"))):
+    if word == "eben" and (previous_word.lower_ in ("gerade", "so") or (nxt is not None and nxt.lower_ in ("erst", "noch"))):
         return False
-    if word == "ja" and words_before[-1].lower_ in ("oder", "und"):
+    if word == "ja" and previous_word.lower_ in ("oder", "und"):
         return False
     return True
 
@@ -457,23 +485,28 @@ def sentence_subjectivity(
     evaluative_keys: Sequence[str] = ("loaded_language",),
     intensifier_keys: Sequence[str] = ("boosters",),
     sentences: Iterable[Span] | None = None,
+    table: readability.TokenTable | None = None,
 ) -> list[SentenceCues]:
     """Cue instances per sentence, outside quotation marks (see the module docstring).
 
     ``quoted``: token mask of quoted material (default :func:`quote_mask`); ``sentences``: the
     units to score (default :func:`analysis.readability.sentence_spans`; the benchmark passes the
-    whole Doc as one unit).
+    whole Doc as one unit); ``table``: the Doc's :func:`analysis.readability.token_table` when
+    the caller has it.
     """
     if quoted is None:
         quoted = quote_mask(doc)
-    units = list(readability.sentence_spans(doc) if sentences is None else sentences)
+    if sentences is None:
+        bounds = readability.sentence_bounds(doc) if table is None else table.bounds
+        sentences = [Span(doc, start, end) for start, end in bounds]
+    units = list(sentences)
     lexicon_spans: dict[str, list[Span]] = {"evaluative": [], "intensifier": []}
     for cue, keys in (("evaluative", evaluative_keys), ("intensifier", intensifier_keys)):
         for key in keys:
             if key in doc.spans:
                 lexicon_spans[cue].extend(s for s in doc.spans[key] if not quoted[s.start])
     starts = [u.start for u in units]
-    out = [SentenceCues(u, {c: [] for c in SUBJECTIVITY_CUES}) for u in units]
+    out = [SentenceCues(u) for u in units]
 
     def unit_of(token_i: int) -> int | None:
         k = bisect.bisect_right(starts, token_i) - 1
@@ -485,20 +518,22 @@ def sentence_subjectivity(
         for s in spans:
             k = unit_of(s.start)
             if k is not None:
-                out[k].cues[cue].append((s.start_char, s.end_char))
+                out[k].add(cue, s.start_char, s.end_char)
     # only tokens that can be a word cue are looked at (one C pass over the token hashes)
-    candidates = np.flatnonzero(
-        np.isin(doc.to_array(LOWER), _LOWER_CUE_HASHES) | np.isin(doc.to_array(ORTH), _ORTH_CUE_HASHES)
-    ).tolist() if len(doc) else []
+    if len(doc):
+        lower, orth = (doc.to_array(LOWER), doc.to_array(ORTH)) if table is None else (table.lower, table.orth)
+        candidates = np.flatnonzero(_in_sorted(lower, _LOWER_CUE_HASHES) | _in_sorted(orth, _ORTH_CUE_HASHES)).tolist()
+    else:
+        candidates = []
     for k, unit in enumerate(units):
         tokens = unit
         last = _last_mark(tokens)
         is_question = False
         if last is not None and not quoted[last.i]:
             if last.text == "!":
-                out[k].cues["exclamation"].append((last.idx, last.idx + 1))
+                out[k].add("exclamation", last.idx, last.idx + 1)
             elif last.text == "?":
-                out[k].cues["question"].append((last.idx, last.idx + 1))
+                out[k].add("question", last.idx, last.idx + 1)
                 is_question = True
         lo = bisect.bisect_left(candidates, unit.start)
         hi = bisect.bisect_left(candidates, unit.end)
@@ -508,13 +543,13 @@ def sentence_subjectivity(
             if quoted[tok.i] or tok.is_space or tok.is_punct:
                 continue
             text = tok.text
-            span = (tok.idx, tok.idx + len(text))
-            if tok.lower_ in PERSONAL_PRONOUNS or (text in FORMAL_ADDRESS and j > 0 and any(not (t.is_space or t.is_punct) for t in tokens[:j])):
-                out[k].cues["personal"].append(span)
+            start_char, end_char = tok.idx, tok.idx + len(text)
+            if tok.lower_ in PERSONAL_PRONOUNS or (text in FORMAL_ADDRESS and _previous_word(tokens, j) is not None):
+                out[k].add("personal", start_char, end_char)
             elif tok.lower_ in STANCE_ADVERBS:
-                out[k].cues["stance_adverb"].append(span)
+                out[k].add("stance_adverb", start_char, end_char)
             elif _modal_particle(tokens, j, is_question):
-                out[k].cues["modal_particle"].append(span)
+                out[k].add("modal_particle", start_char, end_char)
     return out
 
 
@@ -540,17 +575,27 @@ def measure_subjectivity(
     evaluative_keys: Sequence[str] = ("loaded_language",),
     intensifier_keys: Sequence[str] = ("boosters",),
     text: str | None = None,
+    table: readability.TokenTable | None = None,
+    n_tokens: int | None = None,
 ) -> tuple[dict[str, float], list[Evidence]]:
     """``subjectivity.*`` columns of one article and one evidence line per cue outside the lexicons.
 
     Evaluative and intensifier cues are lexicon matches (their evidence lines come from the
     framing stage); exclamations, questions, pronouns and particles get evidence here
-    (lexicon ``subjectivity``, entry id = cue name).
+    (lexicon ``subjectivity``, entry id = cue name). ``table``
+    (:func:`analysis.readability.token_table`) and ``n_tokens``
+    (:func:`analysis.framing.count_tokens`): when the caller has them.
     """
     p = SUBJECTIVITY_PREFIX
-    sentences = sentence_subjectivity(doc, quoted=quoted, evaluative_keys=evaluative_keys, intensifier_keys=intensifier_keys)
-    n_tokens = count_tokens(doc)
-    counts = {c: sum(len(s.cues[c]) for s in sentences) for c in SUBJECTIVITY_CUES}
+    sentences = sentence_subjectivity(
+        doc, quoted=quoted, evaluative_keys=evaluative_keys, intensifier_keys=intensifier_keys, table=table
+    )
+    if n_tokens is None:
+        n_tokens = count_tokens(doc)
+    counts = dict.fromkeys(SUBJECTIVITY_CUES, 0)
+    for s in sentences:
+        for cue, found in s.cues.items():
+            counts[cue] += len(found)
     available = all(k in doc.spans for k in evaluative_keys) and all(k in doc.spans for k in intensifier_keys)
     row: dict[str, float] = {}
     for cue in SUBJECTIVITY_CUES:
@@ -570,7 +615,7 @@ def measure_subjectivity(
     text = doc.text if text is None else text
     for s in sentences:
         for cue in ("exclamation", "question", "personal", "modal_particle", "stance_adverb"):
-            for start, end in s.cues[cue]:
+            for start, end in s.cues.get(cue, ()):
                 evidence.append(_evidence(text, article_id, p, cue, cue, start, end))
     return row, evidence
 
@@ -587,15 +632,18 @@ def measure_tone(
     *,
     prefix: str = TONE_PREFIX,
     with_evidence: bool = True,
+    n_tokens: int | None = None,
 ) -> tuple[dict[str, float], list[Evidence]]:
     """``tone.*`` columns from a :class:`analysis.lexicon_import.PolarityLexicon` (SentiWS or Rauh).
 
-    Without a scorer every value is NaN (tone needs a user-supplied lexicon).
+    Without a scorer every value is NaN (tone needs a user-supplied lexicon). ``n_tokens``:
+    :func:`analysis.framing.count_tokens` of the Doc when the caller has it.
     """
     names = ["positive", "negative", "positive_per_1000", "negative_per_1000", "polarity", "net_weight_per_1000"]
     if scorer is None:
         return {f"{prefix}.{n}": math.nan for n in names}, []
-    n_tokens = count_tokens(doc)
+    if n_tokens is None:
+        n_tokens = count_tokens(doc)
     hits = scorer.match(doc)
     positive = sum(1 for h in hits if h.weight > 0)
     negative = sum(1 for h in hits if h.weight < 0)
@@ -627,22 +675,28 @@ def measure_indicators(
     tone_scorer=None,
     quoted: Sequence[bool] | None = None,
     text: str | None = None,
+    n_tokens: int | None = None,
 ) -> tuple[dict[str, float], list[Evidence]]:
     """Readability, epistemic, subjectivity and (with a scorer) tone columns of one article.
 
     ``text``: the article text (== ``doc.text``) when the caller has it; spaCy rebuilds
-    ``doc.text`` from the tokens on every access.
+    ``doc.text`` from the tokens on every access. ``n_tokens``: :func:`analysis.framing.count_tokens`
+    of the Doc when the caller has it. The Doc's token attributes are read once
+    (:func:`analysis.readability.token_table`) and shared by the measures.
     """
-    row: dict[str, float] = dict(readability.measure_readability(doc))
+    table = readability.token_table(doc)
+    if n_tokens is None:
+        n_tokens = count_tokens(doc)
+    row: dict[str, float] = dict(readability.measure_readability(doc, table=table))
     evidence: list[Evidence] = []
     for part in (
-        measure_epistemic(doc, article_id, text=text),
-        measure_subjectivity(doc, article_id, quoted=quoted, text=text),
+        measure_epistemic(doc, article_id, text=text, table=table, n_tokens=n_tokens),
+        measure_subjectivity(doc, article_id, quoted=quoted, text=text, table=table, n_tokens=n_tokens),
     ):
         row.update(part[0])
         evidence.extend(part[1])
     if tone_scorer is not None:
-        tone_row, tone_ev = measure_tone(doc, article_id, tone_scorer)
+        tone_row, tone_ev = measure_tone(doc, article_id, tone_scorer, n_tokens=n_tokens)
         row.update(tone_row)
         evidence.extend(tone_ev)
     return row, evidence

@@ -94,12 +94,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
-from spacy.attrs import ORTH, SENT_START
+import numpy as np
+from spacy.attrs import LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Span
 
 #: Column prefix of every readability value.
@@ -197,6 +196,9 @@ LOANWORD_PREFIXES: dict[str, int] = {
     "update": 2,
 }
 
+#: A letter run starting with one of :data:`LOANWORD_PREFIXES` (tried in their order).
+_LOANWORD_PREFIX = re.compile("|".join(LOANWORD_PREFIXES))
+
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
@@ -218,11 +220,11 @@ def _hiatus_positions(run: str) -> set[int]:
 
 def _count_run(run: str) -> int:
     """Syllable nuclei of one lower-cased letter run (no hyphens, digits or punctuation)."""
-    for prefix, n in LOANWORD_PREFIXES.items():
-        if run.startswith(prefix):
-            rest = run[len(prefix) :]
-            return n + (_count_run(rest) if rest else 0)
-    splits = _hiatus_positions(run)
+    loan = _LOANWORD_PREFIX.match(run)
+    if loan:
+        rest = run[loan.end() :]
+        return LOANWORD_PREFIXES[loan.group()] + (_count_run(rest) if rest else 0)
+    splits: set[int] | None = None  # hiatus positions, found only when a digraph or trigraph needs them
     count = 0
     i = 0
     n = len(run)
@@ -238,16 +240,18 @@ def _count_run(run: str) -> int:
             continue
         count += 1
         tri = run[i : i + 3]
+        pair = run[i : i + 2]
+        if splits is None and (tri in TRIGRAPHS or pair in DIGRAPHS):
+            splits = _hiatus_positions(run)
         if tri in TRIGRAPHS and (i + 1) not in splits and (i + 2) not in splits:
             i += 3
-        elif run[i : i + 2] in DIGRAPHS and (i + 1) not in splits:
+        elif pair in DIGRAPHS and (i + 1) not in splits:
             i += 2
         else:
             i += 1
     return count
 
 
-@lru_cache(maxsize=500_000)
 def count_syllables(word: str) -> int:
     """Syllables of a German word form (0 for a token without letters).
 
@@ -256,10 +260,8 @@ def count_syllables(word: str) -> int:
     """
     total = 0
     for run in _LETTER_RUN.findall(word):
-        upper = sum(1 for c in run if c.isupper())
         lower_run = run.lower()
-        has_vowel = any(c in VOWELS for c in lower_run)
-        if not has_vowel or (len(run) <= 3 and upper >= 2):
+        if VOWELS.isdisjoint(lower_run) or (len(run) <= 3 and sum(c.isupper() for c in run) >= 2):
             total += len(run)  # read letter by letter: SPD, Kfz, USA, AfD
         else:
             total += _count_run(lower_run)
@@ -268,12 +270,12 @@ def count_syllables(word: str) -> int:
 
 def count_letters(word: str) -> int:
     """Alphabetic characters of a word ("Nato-Staaten" → 11)."""
-    return sum(1 for c in word if c.isalpha())
+    return sum(map(str.isalpha, word))
 
 
 def is_word(text: str) -> bool:
     """A readability word: a token containing at least one letter."""
-    return any(c.isalpha() for c in text)
+    return any(map(str.isalpha, text))
 
 
 # --------------------------------------------------------------------------- formulas (pure)
@@ -337,25 +339,31 @@ def mattr(words: Sequence[str], window: int = MATTR_WINDOW) -> float:
     >>> mattr(["a", "a", "a"], window=2)
     0.5
     """
+    index: dict[str, int] = {}
+    return mattr_of_types(np.array([index.setdefault(w, len(index)) for w in words], dtype=np.int64), window)
+
+
+def mattr_of_types(types: np.ndarray, window: int = MATTR_WINDOW) -> float:
+    """:func:`mattr` of words given as type numbers (equal number = same word form).
+
+    The sum of the type counts of all windows is counted per word instead of per window: word i
+    is a new type in exactly those windows that contain it but no earlier occurrence of its type,
+    the windows starting at s with max(0, i − window + 1, previous occurrence + 1) ≤ s ≤
+    min(i, n − window). The sum is an exact integer, so the mean is the same as window by window.
+    """
     if window < 1:
         raise ValueError(f"MATTR window must be >= 1, got {window}")
-    n = len(words)
+    n = len(types)
     if n < window:
         return math.nan
-    counts = Counter(words[:window])
-    types = len(counts)
-    total = types
-    for i in range(window, n):
-        incoming, outgoing = words[i], words[i - window]
-        if incoming != outgoing:
-            counts[outgoing] -= 1
-            if counts[outgoing] == 0:
-                del counts[outgoing]
-                types -= 1
-            if counts[incoming] == 0:
-                types += 1
-            counts[incoming] += 1
-        total += types
+    order = np.argsort(types, kind="stable")  # by type, each type's occurrences in text order
+    repeated = types[order[1:]] == types[order[:-1]]
+    previous = np.full(n, -1, dtype=np.int64)  # previous occurrence of the word's type, -1 if none
+    previous[order[1:][repeated]] = order[:-1][repeated]
+    position = np.arange(n, dtype=np.int64)
+    first_window = np.maximum(np.maximum(position - window + 1, previous + 1), 0)
+    last_window = np.minimum(position, n - window)
+    total = int(np.maximum(last_window - first_window + 1, 0).sum())
     return total / ((n - window + 1) * window)
 
 
@@ -385,14 +393,13 @@ def sentence_spans(doc: Doc) -> Iterator[Span]:
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """Token ``(start, end)`` of every part :func:`sentence_spans` yields (one pass over arrays)."""
-    infos, sent_starts = _token_infos(doc)
-    return _sentence_bounds(infos, sent_starts)
+    return token_table(doc).bounds
 
 
 #: ORTH hash → (is word, syllables, is long word, lower-cased form, is a line break); hashes are
 #: of the string, so they are the same in every Vocab. Bounded like the lemma cache.
 _TYPE_INFO: dict[int, tuple[bool, int, bool, str, bool]] = {}
-_TYPE_CACHE_SIZE = 1_000_000
+_TYPE_CACHE_SIZE = 200_000
 
 
 def _type_info(orth: int, strings) -> tuple[bool, int, bool, str, bool]:
@@ -416,53 +423,77 @@ def _type_info(orth: int, strings) -> tuple[bool, int, bool, str, bool]:
 def _token_infos(doc: Doc) -> tuple[list[tuple[bool, int, bool, str, bool]], list[int]]:
     """Per token its type info and its SENT_START value (1 start, -1 inside, 0 unknown)."""
     table = doc.to_array([ORTH, SENT_START])
-    strings = doc.vocab.strings
+    return _type_infos(table[:, 0], doc.vocab.strings), table[:, 1].tolist()
+
+
+def _type_infos(orths: np.ndarray, strings) -> list[tuple[bool, int, bool, str, bool]]:
+    """The type info of every ORTH hash in ``orths`` (from the cache, computed on a miss)."""
     cache_get = _TYPE_INFO.get
-    infos = [cache_get(h) or _type_info(h, strings) for h in table[:, 0].tolist()]
-    return infos, table[:, 1].tolist()
+    return [cache_get(h) or _type_info(h, strings) for h in orths.tolist()]
 
 
-def _sentence_bounds(infos, sent_starts) -> list[tuple[int, int]]:
-    """Parts of spaCy sentences between line breaks that contain a word, as token (start, end)."""
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    has_word = False
-    for i, (info, sent_start) in enumerate(zip(infos, sent_starts)):
-        if sent_start == 1 and i > 0:
-            if has_word:
-                bounds.append((start, i))
-            start, has_word = i, False
-        if info[4]:  # a line break ends the part before it
-            if has_word:
-                bounds.append((start, i))
-            start, has_word = i + 1, False
-        elif info[0]:
-            has_word = True
-    if has_word:
-        bounds.append((start, len(infos)))
-    return bounds
+@dataclass(frozen=True)
+class TokenTable:
+    """Token attributes of one Doc as arrays, read once and shared by the measures of one call."""
+
+    orth: np.ndarray  # per token: ORTH hash (the token text)
+    lower: np.ndarray  # per token: LOWER hash (the lower-cased text)
+    word: np.ndarray  # per token, bool: a readability word (contains a letter)
+    syllables: np.ndarray  # per token: syllables (0 for a token that is not a word)
+    long_word: np.ndarray  # per token, bool: a word with more than six letters
+    bounds: list[tuple[int, int]]  # token (start, end) of the sentences (see :func:`sentence_bounds`)
 
 
-def readability_counts(doc: Doc) -> ReadabilityCounts:
+def token_table(doc: Doc) -> TokenTable:
+    """The :class:`TokenTable` of a Doc (word, syllables and line breaks from the per-type cache)."""
+    table = doc.to_array([ORTH, LOWER, SENT_START]).reshape(-1, 3)
+    orths, type_of_token = np.unique(table[:, 0], return_inverse=True)  # each distinct text looked up once
+    infos = _type_infos(orths, doc.vocab.strings)
+    word, syllables, long_word, _lower, newline = zip(*infos) if infos else ((),) * 5
+    word_flags = np.array(word, dtype=bool)[type_of_token]
+    newlines = np.flatnonzero(np.array(newline, dtype=bool)[type_of_token])
+    return TokenTable(
+        orth=table[:, 0],
+        lower=table[:, 1],
+        word=word_flags,
+        syllables=np.array(syllables, dtype=np.int64)[type_of_token],
+        long_word=np.array(long_word, dtype=bool)[type_of_token],
+        bounds=_sentence_bounds(word_flags, np.flatnonzero(table[:, 2] == 1), newlines),
+    )
+
+
+def _sentence_bounds(word: np.ndarray, sentence_starts: np.ndarray, newlines: np.ndarray) -> list[tuple[int, int]]:
+    """Parts of spaCy sentences between line breaks that contain a word, as token (start, end).
+
+    Parts are cut at every sentence start and around every line-break token (which belongs to no
+    part); a part is kept when it contains a word.
+    """
+    n = len(word)
+    cut = np.zeros(n + 1, dtype=bool)  # cut[i]: a part may start or end at token i
+    cut[[0, n]] = True
+    cut[sentence_starts] = True
+    cut[newlines] = True
+    cut[newlines + 1] = True
+    cuts = np.flatnonzero(cut)
+    starts, ends = cuts[:-1], cuts[1:]
+    words_before = np.concatenate(([0], np.cumsum(word)))
+    keep = words_before[ends] > words_before[starts]
+    return list(zip(starts[keep].tolist(), ends[keep].tolist()))
+
+
+def readability_counts(doc: Doc, table: TokenTable | None = None) -> ReadabilityCounts:
     """Words, sentences, syllables, poly-/monosyllables and long words of a processed Doc."""
-    infos, sent_starts = _token_infos(doc)
-    return _counts_from_infos(infos, sent_starts)
-
-
-def _counts_from_infos(infos, sent_starts) -> ReadabilityCounts:
-    n_words = n_syllables = n_poly = n_mono = n_long = 0
-    for word, syllables, long_word, _lower, _newline in infos:
-        if not word:
-            continue
-        n_words += 1
-        n_syllables += syllables
-        if syllables >= 3:
-            n_poly += 1
-        elif syllables == 1:
-            n_mono += 1
-        n_long += long_word
-    n_sentences = len(_sentence_bounds(infos, sent_starts)) if n_words else 0
-    return ReadabilityCounts(n_words, n_sentences, n_syllables, n_poly, n_mono, n_long)
+    t = token_table(doc) if table is None else table
+    syllables = t.syllables[t.word]
+    n_words = len(syllables)
+    return ReadabilityCounts(
+        n_words=n_words,
+        n_sentences=len(t.bounds) if n_words else 0,
+        n_syllables=int(syllables.sum()),
+        n_polysyllables=int(np.count_nonzero(syllables >= 3)),
+        n_monosyllables=int(np.count_nonzero(syllables == 1)),
+        n_long_words=int(np.count_nonzero(t.long_word)),
+    )
 
 
 def scores_from_counts(counts: ReadabilityCounts | dict, *, mattr_value: float = math.nan) -> dict[str, float]:
@@ -493,11 +524,14 @@ def word_forms(doc: Doc) -> list[str]:
     return [info[3] for info in infos if info[0]]
 
 
-def measure_readability(doc: Doc, *, window: int = MATTR_WINDOW) -> dict[str, float]:
-    """All ``readability.*`` columns of one article (see the module docstring)."""
-    infos, sent_starts = _token_infos(doc)
-    words = [info[3] for info in infos if info[0]]
-    return scores_from_counts(_counts_from_infos(infos, sent_starts), mattr_value=mattr(words, window))
+def measure_readability(doc: Doc, *, window: int = MATTR_WINDOW, table: TokenTable | None = None) -> dict[str, float]:
+    """All ``readability.*`` columns of one article (see the module docstring).
+
+    ``table``: the Doc's :func:`token_table` when the caller has it. The MATTR types are the
+    words' LOWER hashes: equal exactly when the lower-cased forms (:func:`word_forms`) are equal.
+    """
+    t = token_table(doc) if table is None else table
+    return scores_from_counts(readability_counts(doc, t), mattr_value=mattr_of_types(t.lower[t.word], window))
 
 
 # --------------------------------------------------------------------------- textstat cross-check

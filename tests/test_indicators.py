@@ -233,6 +233,23 @@ def test_measure_indicators_on_the_seeds(nlp):
     assert set(ind.describe()) >= set(ind.indicator_columns(tone=True))
 
 
+def test_measure_indicators_shares_one_token_table_without_changing_results(nlp):
+    text = (
+        "Kreml: Russland soll Truppen verlegt haben\n\nDas ist doch absurd! Wir wissen es leider nicht. "
+        "Haben Sie das gelesen? Angeblich sollen drei Menschen getötet worden sein."
+    )
+    doc = nlp(text)
+    row, evidence = ind.measure_indicators(doc, "a1")
+    expected = dict(readability.measure_readability(doc))
+    epistemic, epistemic_evidence = ind.measure_epistemic(doc, "a1")
+    subjectivity, subjectivity_evidence = ind.measure_subjectivity(doc, "a1", quoted=ind.quote_mask(doc))
+    expected.update(epistemic)
+    expected.update(subjectivity)
+    assert repr(row) == repr(expected)
+    assert evidence == epistemic_evidence + subjectivity_evidence
+    assert row["epistemic.reportative_sollen"] == 2 and row["subjectivity.personal"] == 2
+
+
 def _articles(values: dict[str, list[dict]]) -> pd.DataFrame:
     rows = []
     for outlet, items in values.items():

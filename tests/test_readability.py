@@ -195,3 +195,53 @@ def test_formulas_agree_with_textstat_german_where_its_counts_are_right(base):
 
 def test_every_column_is_described():
     assert set(rd.describe()) == set(rd.COLUMNS)
+
+
+def _bounds_token_by_token(doc):
+    """Reference for the sentence parts: one pass over the tokens."""
+    bounds, start, has_word = [], 0, False
+    for token in doc:
+        if token.is_sent_start and token.i > 0:
+            if has_word:
+                bounds.append((start, token.i))
+            start, has_word = token.i, False
+        if token.text.isspace() and "\n" in token.text:
+            if has_word:
+                bounds.append((start, token.i))
+            start, has_word = token.i + 1, False
+        elif rd.is_word(token.text):
+            has_word = True
+    if has_word:
+        bounds.append((start, len(doc)))
+    return bounds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kreml: Russland braucht auch Sicherheit\n\nAm 24. Februar 2022 griff Russland die Ukraine an. Dann 2022.",
+        "\n\nÜberschrift\n– 24 –\nText hier! Und dort?\n",
+        "Ein Satz.",
+        "",
+    ],
+)
+def test_token_table_matches_a_token_by_token_pass(base, text):
+    doc = base(text)
+    table = rd.token_table(doc)
+    assert table.bounds == rd.sentence_bounds(doc) == _bounds_token_by_token(doc)
+    infos, _ = rd._token_infos(doc)
+    assert table.word.tolist() == [info[0] for info in infos]
+    assert table.syllables.tolist() == [info[1] for info in infos]
+    assert table.long_word.tolist() == [info[2] for info in infos]
+    # MATTR types: equal LOWER hashes exactly for equal lower-cased forms
+    forms = rd.word_forms(doc)
+    types = table.lower[table.word].tolist()
+    assert [[a == b for b in forms] for a in forms] == [[a == b for b in types] for a in types]
+
+
+def test_mattr_of_types_equals_the_sliding_window_count():
+    rng = random.Random(5)
+    words = [rng.choice("der die das und nicht Krieg Ukraine Kreml sagte".split()) for _ in range(200)]
+    for window in (1, 3, 50, 200):
+        naive = sum(len(set(words[i : i + window])) for i in range(len(words) - window + 1))
+        assert rd.mattr(words, window=window) == naive / ((len(words) - window + 1) * window)
