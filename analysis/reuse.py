@@ -52,10 +52,12 @@ B, i.e. Σ over A's articles of words shared with B's articles / Σ words of A. 
 reuse within an outlet (updates, repeated background paragraphs). ``passages``: the reused
 passages with character offsets and the ids of the articles they also occur in (evidence).
 
-Memory and time, measured on all of FANG-COVID (31,580 articles, 26.4 million windows, one core):
-fingerprints from raw text 32 s (:func:`fingerprint_text`; 16 bytes per word), :func:`find_reuse`
-20 s, peak resident memory 2.0 GB for the whole process. 811,000 windows were shared, 823 ignored
-as boilerplate.
+Memory and time, measured on all of FANG-COVID (31,580 articles, 26.4 million windows, one core,
+``benchmarks/reuse_index.py``: :func:`fingerprint_text` of each article into a :class:`ReuseIndex`,
+then :meth:`ReuseIndex.result`): fingerprinting and spooling 40 s, solving 13 s, peak resident
+memory 693 MB for the whole process; never spooled (``--in-memory``, the one-pass memory of
+earlier versions): solving 25 s, 2.70 GB. The spool takes 16 bytes per window plus 8 per word on disk (630 MB here), in
+the output folder during a run. 810,906 windows were shared, 823 ignored as boilerplate.
 """
 
 from __future__ import annotations
@@ -287,6 +289,8 @@ _RECORD = np.dtype([("h", "<u8"), ("a", "<u4"), ("p", "<u4")])
 DEFAULT_BUFFER_WINDOWS = 2_000_000
 #: Hash buckets of the spool (by the top bits of the window hash): each is read and solved alone.
 DEFAULT_BUCKETS = 256
+#: Articles whose shared windows a spooled index solves together in its second pass.
+DEFAULT_RANGE_ARTICLES = 4096
 
 
 class ReuseIndex:
@@ -296,11 +300,13 @@ class ReuseIndex:
     ``buffer_windows`` windows they stay in memory; beyond that, windows are written to
     ``n_buckets`` files by the top bits of their hash (so every occurrence of a window lands in the
     same file) and the word offsets to one more file, in a temporary folder under ``directory``
-    (default: the system's temporary folder). :meth:`result` then solves each bucket alone:
-    memory is one bucket (1/256 of the corpus's windows) plus the shared windows found, and the
-    result is identical to solving all windows at once (a window's occurrences never span buckets;
-    within a bucket they are sorted by hash, article and position as in the one-pass solution).
-    Per article, memory keeps its id, outlet, word count and file offset.
+    (default: the system's temporary folder). :meth:`result` then works in two bounded passes:
+    each bucket alone gives its shared windows (a window's occurrences never span buckets; within
+    a bucket they are sorted by hash, article and position as in a one-pass solution), written as
+    (article, position, other article) triples to one file per range of ``range_articles``
+    articles; each range alone then gives its articles' coverage, pairs, outlet sums and passages.
+    The result is identical to solving all windows at once (tested); memory is one bucket or one
+    range, and per article its id, outlet, word count and offset.
 
     Use as a context manager (or call :meth:`close`) so the temporary folder is removed.
     """
@@ -312,6 +318,7 @@ class ReuseIndex:
         directory: str | Path | None = None,
         buffer_windows: int = DEFAULT_BUFFER_WINDOWS,
         n_buckets: int = DEFAULT_BUCKETS,
+        range_articles: int = DEFAULT_RANGE_ARTICLES,
     ):
         if not 1 <= n_buckets <= 65536 or n_buckets & (n_buckets - 1):
             raise ReuseError(f"n_buckets must be a power of two between 1 and 65536, got {n_buckets}")
@@ -319,6 +326,7 @@ class ReuseIndex:
         self.directory = directory
         self.buffer_windows = buffer_windows
         self.n_buckets = n_buckets
+        self.range_articles = range_articles
         self.ids: list[str] = []
         self._known: set[str] = set()
         self.outlets: list[str] = []
@@ -403,59 +411,77 @@ class ReuseIndex:
 
     # ------------------------------------------------------------------ solving
     def result(self, texts=None) -> ReuseResult:
-        """Solve the index (see the module docstring); ``texts`` (article id → text) adds passage texts."""
+        """Solve the index (see the module docstring); ``texts`` (article id → text) adds passage texts.
+
+        Two passes, each over a bounded part of the windows: per hash bucket, the shared windows
+        become (article, position, other article) triples; per range of ``range_articles``
+        articles, the triples give coverage, pairs, the outlet matrix and passages (all of them
+        are per article). A spooled index keeps the triples of each range in a file of its own.
+        """
         settings = self.settings
-        k = settings.shingle_words
         if self._spool is not None:
             self._spill()
             path = self._spool / "offsets.bin"
-            self._offsets_map = np.fromfile(path, dtype="<i4").reshape(-1, 2) if path.exists() else np.empty((0, 2), dtype="<i4")
+            # read from disk on demand: passages need the offsets of a few words per article
+            self._offsets_map = (np.memmap(path, dtype="<i4", mode="r").reshape(-1, 2) if path.exists() and path.stat().st_size
+                                 else np.empty((0, 2), dtype="<i4"))
         else:
             self._offsets_map = np.concatenate(self._offsets) if self._offsets else np.empty((0, 2), dtype="<i4")
-        parts, n_shared, n_boiler = [], 0, 0
+        n_articles = len(self.ids)
+        ranges = _TripleRanges(self._spool, self.range_articles, n_articles)
+        n_shared = n_boiler = 0
         for records in self._buckets():
             tri, shared, boiler = _shared_occurrences(records, settings.max_articles_per_shingle)
-            parts.append(tri)
+            ranges.add(*tri)
             n_shared += shared
             n_boiler += boiler
         self._records = []
-        tri_a, tri_p, tri_b = (np.concatenate([t[i] for t in parts]) if parts else np.empty(0, dtype=np.int64) for i in range(3))
-        ids = self.ids
         outlets = sorted(set(self.outlets))
         outlet_index = {o: i for i, o in enumerate(outlets)}
         art_outlet = np.array([outlet_index[o] for o in self.outlets], dtype=np.int64)
-        n_words = np.frombuffer(self._n_words, dtype=np.int64) if len(self._n_words) else np.empty(0, dtype=np.int64)
-        n_articles = len(ids)
-        max_words = int(n_words.max(initial=0))
+        n_words = np.frombuffer(self._n_words, dtype=np.int64) if n_articles else np.empty(0, dtype=np.int64)
+        solved = _Solved(n_articles, len(outlets))
+        for tri_a, tri_p, tri_b in ranges.parts():
+            self._solve_range(tri_a, tri_p, tri_b, art_outlet, n_words, solved, texts)
+        return self._tables(solved, outlets, outlet_index, art_outlet, n_words, n_shared, n_boiler)
+
+    def _solve_range(self, tri_a, tri_p, tri_b, art_outlet, n_words, solved: "_Solved", texts) -> None:
+        """Coverage, pairs, outlet sums and passages of the articles of one range (``tri_a`` all in it)."""
+        if not len(tri_a):
+            return
+        k = self.settings.shingle_words
+        n_articles, n_outlets = solved.covered_any.shape[0], solved.matrix.shape[0]
+        width = int(n_words.max(initial=0)) + 1
 
         # Coverage per article (any other article), and per article against other outlets.
-        def coverage(mask: np.ndarray) -> np.ndarray:
-            aa, pp = tri_a[mask], tri_p[mask]
-            key = np.unique(aa * (max_words + 1) + pp)
-            width = max_words + 1
+        def coverage(mask: np.ndarray, out: np.ndarray) -> None:
+            key = np.unique(tri_a[mask] * width + tri_p[mask])
             groups, covered = _interval_union_lengths(key // width, key % width, k)
-            out = np.zeros(n_articles, dtype=np.int64)
             out[groups] = covered
-            return out
 
-        covered_any = coverage(np.ones(len(tri_a), dtype=bool))
-        covered_other = coverage(art_outlet[tri_a] != art_outlet[tri_b])
+        coverage(np.ones(len(tri_a), dtype=bool), solved.covered_any)
+        coverage(art_outlet[tri_a] != art_outlet[tri_b], solved.covered_other)
 
         # Pairs (a, b): words of a shared with b.
-        if len(tri_a):
-            o = np.lexsort((tri_p, tri_b, tri_a))
-            pa, pb, pp = tri_a[o], tri_b[o], tri_p[o]
-            keys, words = _interval_union_lengths(pa * n_articles + pb, pp, k)
-            pair_a, pair_b = keys // n_articles, keys % n_articles
-            # (a, outlet of b)
-            width = max_words + 1
-            ok = np.unique((tri_a * len(outlets) + art_outlet[tri_b]) * width + tri_p)
-            ao_keys, ao_words = _interval_union_lengths(ok // width, ok % width, k)
-            ao_a, ao_o = ao_keys // len(outlets), ao_keys % len(outlets)
-        else:
-            pair_a = pair_b = words = np.empty(0, dtype=np.int64)
-            ao_a = ao_o = ao_words = np.empty(0, dtype=np.int64)
+        o = np.lexsort((tri_p, tri_b, tri_a))
+        keys, words = _interval_union_lengths(tri_a[o] * n_articles + tri_b[o], tri_p[o], k)
+        del o
+        solved.pair_a.append(keys // n_articles)
+        solved.pair_b.append(keys % n_articles)
+        solved.words.append(words)
+        # (a, outlet of b): the outlet matrix
+        ok = np.unique((tri_a * n_outlets + art_outlet[tri_b]) * width + tri_p)
+        ao_keys, ao_words = _interval_union_lengths(ok // width, ok % width, k)
+        del ok
+        np.add.at(solved.matrix, (art_outlet[ao_keys // n_outlets], ao_keys % n_outlets), ao_words)
+        solved.passages.extend(self._passages(tri_a, tri_p, tri_b, texts))
 
+    def _tables(self, solved: "_Solved", outlets, outlet_index, art_outlet, n_words, n_shared, n_boiler) -> ReuseResult:
+        """The result tables from the per-range sums."""
+        ids = self.ids
+        covered_any, covered_other = solved.covered_any, solved.covered_other
+        pair_a, pair_b, words = (np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+                                 for parts in (solved.pair_a, solved.pair_b, solved.words))
         pairs = pd.DataFrame(
             {
                 "article_id": [ids[i] for i in pair_a],
@@ -470,11 +496,9 @@ class ReuseIndex:
 
         # Outlet matrix.
         outlet_words = {o: int(n_words[art_outlet == i].sum()) for o, i in outlet_index.items()}
-        matrix = np.zeros((len(outlets), len(outlets)))
-        np.add.at(matrix, (art_outlet[ao_a], ao_o), ao_words)
         denom = np.array([outlet_words[o] for o in outlets], dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            matrix = np.where(denom[:, None] > 0, matrix / denom[:, None], np.nan)
+            matrix = np.where(denom[:, None] > 0, solved.matrix / denom[:, None], np.nan)
         outlet_matrix = pd.DataFrame(matrix, index=pd.Index(outlets, name="outlet"), columns=pd.Index(outlets, name="other_outlet"))
 
         # Per-article rows.
@@ -499,21 +523,19 @@ class ReuseIndex:
                     f"{PREFIX}.top_match_share": matches[0][0] / nw if matches and nw else (0.0 if nw else math.nan),
                 }
             )
-        articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
-
         return ReuseResult(
-            articles=articles,
+            articles=pd.DataFrame(rows, columns=ARTICLE_COLUMNS),
             pairs=pairs,
             outlet_matrix=outlet_matrix,
-            passages=self._passages(tri_a, tri_p, tri_b, texts),
-            settings=settings,
+            passages=pd.DataFrame(solved.passages, columns=PASSAGE_COLUMNS),
+            settings=self.settings,
             n_shingles=self.n_windows,
             n_shared_shingles=n_shared,
             n_boilerplate_shingles=n_boiler,
             outlet_words=outlet_words,
         )
 
-    def _passages(self, tri_a, tri_p, tri_b, texts) -> pd.DataFrame:
+    def _passages(self, tri_a, tri_p, tri_b, texts) -> list[dict]:
         """Merged runs of shared windows per article, with character offsets and matched article ids."""
         k = self.settings.shingle_words
         rows = []
@@ -536,7 +558,7 @@ class ReuseIndex:
                     run_start, run_end, others = pos, pos + k - 1, {b}
                 if run_start is not None:
                     rows.append(self._passage_row(ai, run_start, run_end, others, texts))
-        return pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
+        return rows
 
     def _passage_row(self, article: int, first: int, last: int, others: set[int], texts) -> dict:
         start, end = self._word_span(article, first, last)
@@ -563,6 +585,71 @@ class ReuseIndex:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@dataclass
+class _Solved:
+    """Per-range results summed over the ranges of :meth:`ReuseIndex.result`."""
+
+    n_articles: int
+    n_outlets: int
+    covered_any: np.ndarray = field(init=False)
+    covered_other: np.ndarray = field(init=False)
+    matrix: np.ndarray = field(init=False)  # outlet × outlet words shared (before dividing)
+    pair_a: list = field(default_factory=list)
+    pair_b: list = field(default_factory=list)
+    words: list = field(default_factory=list)
+    passages: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.covered_any = np.zeros(self.n_articles, dtype=np.int64)
+        self.covered_other = np.zeros(self.n_articles, dtype=np.int64)
+        self.matrix = np.zeros((self.n_outlets, self.n_outlets))
+
+
+#: One (article, window position, other article) triple of a spooled index.
+_TRIPLE = np.dtype([("a", "<u4"), ("p", "<u4"), ("b", "<u4")])
+
+
+class _TripleRanges:
+    """Triples grouped by article range: in memory (one range), or in one file per range of
+    ``range_articles`` articles under ``spool`` (a spooled index), so that solving needs the
+    triples of one range at a time."""
+
+    def __init__(self, spool: Path | None, range_articles: int, n_articles: int):
+        self.spool = spool
+        self.range_articles = max(1, range_articles)
+        self.n_ranges = max(1, -(-n_articles // self.range_articles))
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, tri_a: np.ndarray, tri_p: np.ndarray, tri_b: np.ndarray) -> None:
+        if not len(tri_a):
+            return
+        if self.spool is None:
+            self._parts.append((tri_a, tri_p, tri_b))
+            return
+        records = np.empty(len(tri_a), dtype=_TRIPLE)
+        records["a"], records["p"], records["b"] = tri_a, tri_p, tri_b
+        group = tri_a // self.range_articles
+        order = np.argsort(group, kind="stable")
+        records, group = records[order], group[order]
+        bounds = np.searchsorted(group, np.arange(self.n_ranges + 1))
+        for r in np.flatnonzero(np.diff(bounds)).tolist():
+            with open(self.spool / f"triples-{r:05d}.bin", "ab") as fh:
+                records[bounds[r] : bounds[r + 1]].tofile(fh)
+
+    def parts(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``(article, position, other article)`` int64 arrays, one range at a time."""
+        if self.spool is None:
+            if self._parts:
+                yield tuple(np.concatenate([part[i] for part in self._parts]) for i in range(3))
+            return
+        for r in range(self.n_ranges):
+            path = self.spool / f"triples-{r:05d}.bin"
+            if path.exists():
+                records = np.fromfile(path, dtype=_TRIPLE)
+                path.unlink()
+                yield tuple(records[f].astype(np.int64) for f in ("a", "p", "b"))
 
 
 def _shared_occurrences(records: np.ndarray, max_articles: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], int, int]:

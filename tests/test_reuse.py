@@ -191,7 +191,8 @@ def test_spooled_index_gives_the_in_memory_result(seeds, tmp_path, n_buckets):
     fps, texts, expected = seeds
     extra = [fp(BASE, "x1", "agentur"), fp(BASE + " " + UNRELATED, "x2", "portal"), fp(UNRELATED, "x3", "blog")]
     expected = reuse.find_reuse(fps + extra, texts=texts)
-    result, index = _solve(fps + extra, texts, directory=tmp_path, buffer_windows=40, n_buckets=n_buckets)
+    # two articles per range: the second pass reads many range files
+    result, index = _solve(fps + extra, texts, directory=tmp_path, buffer_windows=40, n_buckets=n_buckets, range_articles=2)
     assert index._spool is None and list(tmp_path.iterdir()) == []  # the spool folder is gone after use
     pd.testing.assert_frame_equal(result.articles, expected.articles)
     pd.testing.assert_frame_equal(result.pairs, expected.pairs)
