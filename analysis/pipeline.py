@@ -230,7 +230,7 @@ class ArticleBatchAnalyzer:
         rows: list[dict] = []
         lines: list[str] = []
         fingerprints = []
-        summary = EvidenceSummary(self.kwic_lines)
+        summary = EvidenceSummary(self.kwic_lines, forms_lexicons=[lex.name for lex in self.lexicons])
         terms = OutletTermCounts() if self.keyness else None
         docs = self.docs([a.text for a in articles])
         for article, doc in zip(articles, docs):
@@ -515,7 +515,7 @@ def _stream(
 
     t0 = time.perf_counter()
     chunks: list[pd.DataFrame] = []
-    summary = EvidenceSummary(kwic_lines)
+    summary = EvidenceSummary(kwic_lines, forms_lexicons=[lex.name for lex in lexicon_list])
     reuse_index = ReuseIndex(reuse, directory=sink.spool_dir) if reuse is not None else None
     terms = OutletTermCounts()
     try:

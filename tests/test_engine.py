@@ -154,6 +154,25 @@ def test_evidence_summary_does_not_depend_on_how_the_corpus_was_split_into_artic
     assert list(whole.kwic_lines(key)["article_id"]) == ["a0", "a2", "a4"]
 
 
+def test_evidence_summary_counts_forms_only_for_the_lexicons_given():
+    # open-ended spans (sourcing, voices, reuse) are summarised for the report's evidence pages but
+    # not counted by surface form: those counts grew with the corpus and no page reads them
+    records = [
+        {"article_id": "a", "lexicon": "war_naming", "entry_id": "soe", "category": "euphemism",
+         "start_char": 0, "end_char": 28, "text": "militärische Spezialoperation", "left": "", "right": ""},
+        {"article_id": "a", "lexicon": "sourcing", "entry_id": "direct", "category": "direct",
+         "start_char": 40, "end_char": 90, "text": "„Wir werden siegen“, sagte Selenskyj", "left": "", "right": ""},
+    ]
+    summary = EvidenceSummary(3, forms_lexicons=["war_naming"])
+    summary.add(records, {"a": "rt-de"})
+    assert summary.n_lines == 2 and summary.group_totals[("sourcing", "direct", "rt-de")] == 1
+    assert list(summary.forms) == [("war_naming", "euphemism", "soe", "rt-de", "militärische Spezialoperation")]
+    assert len(summary.kwic_lines(("sourcing", "direct", "rt-de"))) == 1
+    everything = EvidenceSummary(3)
+    everything.add(records, {"a": "rt-de"})
+    assert len(everything.forms) == 2
+
+
 def test_parse_cache_gives_identical_results_and_survives_a_lexicon_edit(tmp_path, shipped_lexicons):
     from analysis.pipeline import ArticleBatchAnalyzer
     from analysis.lexicon import load_lexicon
