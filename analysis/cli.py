@@ -236,7 +236,7 @@ def cmd_analyze(args) -> int:
     _print_issue_list(summary.issues)
     print(
         f"analysed {info['n_articles']} articles ({info['n_tokens']:,} tokens) from {len(info['outlets'])} outlets "
-        f"with {info['pipeline']['summary']} ({info['parameters']['engine']} engine, {info['parameters']['jobs']} jobs); "
+        f"with {info['pipeline']['summary']} ({info['parameters']['engine']} engine, {info['parameters']['jobs']} job{'s' if info['parameters']['jobs'] != 1 else ''}); "
         f"{summary.n_evidence} evidence spans",
         file=sys.stderr,
     )
