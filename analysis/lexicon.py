@@ -490,6 +490,11 @@ def _spelling_variants(spelling: str) -> list[str]:
     return [spelling, _capitalised(spelling), spelling.lower()]
 
 
+def _term_variants(term: str) -> list[str]:
+    """Every form of a ``lemma`` term :func:`_norm_sequences` analyses (spellings × variants)."""
+    return [v for spelling in _term_spellings(term) for v in _spelling_variants(spelling)]
+
+
 def _analyse_norms(nlp: Language, texts: Iterable[str]) -> dict[str, list[str]]:
     """NORM (lower-cased lemma) of every non-space token of each text, in one pass of ``nlp.pipe``."""
     unique = list(dict.fromkeys(texts))
@@ -509,7 +514,7 @@ def _norm_sequences(nlp: Language, term: str, norms: dict[str, list[str]] | None
     """
     spellings = _term_spellings(term)
     if norms is None:
-        norms = _analyse_norms(nlp, (v for s in spellings for v in _spelling_variants(s)))
+        norms = _analyse_norms(nlp, _term_variants(term))
     sequences: set[tuple[str, ...]] = set()
     for spelling in spellings:
         written, capitalised, lower = (norms[v] for v in _spelling_variants(spelling))
@@ -559,7 +564,7 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
     patterns: list[CompiledPattern] = []
     token_jobs = []
     lemma_terms = [term for entry, _label, term in jobs if entry.match == "lemma" and WILDCARD not in term.split()]
-    analysed = _analyse_norms(nlp, (v for t in lemma_terms for s in _term_spellings(t) for v in _spelling_variants(s)))
+    analysed = _analyse_norms(nlp, (v for term in lemma_terms for v in _term_variants(term)))
     for entry, label, term in jobs:
         if entry.match == "lemma" and WILDCARD not in term.split():
             for norms in _norm_sequences(nlp, term, analysed):

@@ -7,6 +7,7 @@ everything else only decides where it runs and collects its results.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import itertools
 import json
@@ -183,6 +184,7 @@ class ArticleBatchAnalyzer:
         self._zone: contextlib.ExitStack | None = None
         self._zone_count = 0
         self.lexicons = list(lexicons)
+        self.lexicon_names = frozenset(lex.name for lex in self.lexicons)
         self.model = model
         self.batch_size = batch_size
         self.reuse = reuse
@@ -231,7 +233,7 @@ class ArticleBatchAnalyzer:
         rows: list[dict] = []
         lines: list[str] = []
         fingerprints = []
-        summary = EvidenceSummary(self.kwic_lines, forms_lexicons=[lex.name for lex in self.lexicons])
+        summary = EvidenceSummary(self.kwic_lines, forms_lexicons=self.lexicon_names)
         terms = OutletTermCounts() if self.keyness else None
         docs = self.docs([a.text for a in articles])
         for article, doc in zip(articles, docs):
@@ -261,12 +263,11 @@ class AnalyzerSpec:
 
     @functools.cached_property
     def key(self) -> str:
+        """Equal for equal recipes: a hash of every field."""
         import hashlib
         import pickle
 
-        return hashlib.sha256(
-            pickle.dumps((self.lexicons, self.model, self.batch_size, self.reuse, self.kwic_lines, self.keyness, self.cache_dir, self.zone_articles))
-        ).hexdigest()
+        return hashlib.sha256(pickle.dumps(tuple(getattr(self, f.name) for f in dataclasses.fields(self)))).hexdigest()
 
     def build(self) -> ArticleBatchAnalyzer:
         return ArticleBatchAnalyzer(

@@ -597,12 +597,9 @@ def write_report(
     out_dir = Path(out_dir)
     fig_dir = out_dir / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
-    regular, bold = _register_fonts()
-    styles = _styles(regular, bold)
 
     corpus = str(run_info.get("corpus", "corpus"))
     outlet_order = _outlet_order(run_info, articles, outlets)
-    palette = plots.outlet_palette(outlet_order)
     threshold = run_info.get("small_sample_threshold")
     n_articles = articles.groupby("outlet").size().reindex(outlet_order).fillna(0).astype(int).to_dict()
     n_tokens = articles.groupby("outlet")["n_tokens"].sum().reindex(outlet_order).fillna(0).to_dict()
@@ -619,7 +616,8 @@ def write_report(
         return path, tuple(fig.get_size_inches())
 
     story: list = []
-    page_ctx = PageContext(outlet_order, palette, styles, save, small_sample, n_articles, regular, bold)
+    page_ctx = PageContext.create(save, outlet_order, small_sample=small_sample, n_articles=n_articles)
+    palette, styles, regular, bold = page_ctx.palette, page_ctx.styles, page_ctx.regular, page_ctx.bold
     portrait_w, portrait_h = page_ctx.portrait_w, page_ctx.portrait_h
     landscape_w, landscape_h = LANDSCAPE[0] - 2 * MARGIN, LANDSCAPE[1] - 2 * LANDSCAPE_MARGIN_Y
 

@@ -71,7 +71,7 @@ import tempfile
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -379,12 +379,7 @@ class ReuseIndex:
         if self._records:
             records = np.concatenate(self._records)
             bucket = (records["h"] >> np.uint64(64 - self._bucket_bits)).astype(np.int64) if self._bucket_bits else np.zeros(len(records), dtype=np.int64)
-            order = np.argsort(bucket, kind="stable")  # keeps corpus order within each bucket
-            records, bucket = records[order], bucket[order]
-            bounds = np.searchsorted(bucket, np.arange(self.n_buckets + 1))
-            for b in np.flatnonzero(np.diff(bounds)).tolist():
-                with open(self._spool / f"windows-{b:05d}.bin", "ab") as fh:
-                    records[bounds[b] : bounds[b + 1]].tofile(fh)
+            _append_grouped(records, bucket, self.n_buckets, lambda b: self._spool / f"windows-{b:05d}.bin")
         if self._offsets:
             with open(self._spool / "offsets.bin", "ab") as fh:
                 np.concatenate(self._offsets).tofile(fh)
@@ -450,7 +445,7 @@ class ReuseIndex:
         if not len(tri_a):
             return
         k = self.settings.shingle_words
-        n_articles, n_outlets = solved.covered_any.shape[0], solved.matrix.shape[0]
+        n_articles, n_outlets = solved.n_articles, solved.n_outlets
         width = int(n_words.max(initial=0)) + 1
 
         # Coverage per article (any other article), and per article against other outlets.
@@ -587,6 +582,17 @@ class ReuseIndex:
         self.close()
 
 
+def _append_grouped(records: np.ndarray, group: np.ndarray, n_groups: int, path_of: Callable[[int], Path]) -> None:
+    """Append the records of each group (0 ≤ group < ``n_groups``) to the file ``path_of(group)``,
+    keeping their order within a group (so files stay in corpus order across appends)."""
+    order = np.argsort(group, kind="stable")
+    records, group = records[order], group[order]
+    bounds = np.searchsorted(group, np.arange(n_groups + 1))
+    for g in np.flatnonzero(np.diff(bounds)).tolist():
+        with open(path_of(g), "ab") as fh:
+            records[bounds[g] : bounds[g + 1]].tofile(fh)
+
+
 @dataclass
 class _Solved:
     """Per-range results summed over the ranges of :meth:`ReuseIndex.result`."""
@@ -630,13 +636,7 @@ class _TripleRanges:
             return
         records = np.empty(len(tri_a), dtype=_TRIPLE)
         records["a"], records["p"], records["b"] = tri_a, tri_p, tri_b
-        group = tri_a // self.range_articles
-        order = np.argsort(group, kind="stable")
-        records, group = records[order], group[order]
-        bounds = np.searchsorted(group, np.arange(self.n_ranges + 1))
-        for r in np.flatnonzero(np.diff(bounds)).tolist():
-            with open(self.spool / f"triples-{r:05d}.bin", "ab") as fh:
-                records[bounds[r] : bounds[r + 1]].tofile(fh)
+        _append_grouped(records, tri_a // self.range_articles, self.n_ranges, lambda r: self.spool / f"triples-{r:05d}.bin")
 
     def parts(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """``(article, position, other article)`` int64 arrays, one range at a time."""

@@ -782,34 +782,34 @@ _STRING_CACHE: dict[int, str] = {}
 _STRING_CACHE_SIZE = 500_000
 
 
-def _word_infos(strings, hashes: list[int]) -> list[tuple[str, str, bool, bool, bool]]:
-    """Per ORTH hash: the word and the properties the rules test per token (cached in :data:`_WORD_CACHE`)."""
-    cache = _WORD_CACHE
+def _cached(cache: dict, size: int, hashes: list[int], compute) -> list:
+    """Per hash its value from ``cache``, computing a missing one with ``compute(hash)``; the cache
+    is cleared when it holds ``size`` entries."""
     out = []
     for h in hashes:
-        info = cache.get(h)
-        if info is None:
-            if len(cache) >= _WORD_CACHE_SIZE:
+        value = cache.get(h)
+        if value is None:
+            if len(cache) >= size:
                 cache.clear()
-            w = strings[h]
-            lw = w.lower()
-            info = cache[h] = (w, lw, not any(ch.isalnum() for ch in w), w in _BOUNDARY_WORDS or w.isspace(), _mood_word(lw))
-        out.append(info)
+            value = cache[h] = compute(h)
+        out.append(value)
     return out
+
+
+def _word_info(word: str) -> tuple[str, str, bool, bool, bool]:
+    """(word, lower-cased, no letter or digit, clause boundary, may mark reported speech)."""
+    lower = word.lower()
+    return word, lower, not any(ch.isalnum() for ch in word), word in _BOUNDARY_WORDS or word.isspace(), _mood_word(lower)
+
+
+def _word_infos(strings, hashes: list[int]) -> list[tuple[str, str, bool, bool, bool]]:
+    """Per ORTH hash: the word and the properties the rules test per token (cached in :data:`_WORD_CACHE`)."""
+    return _cached(_WORD_CACHE, _WORD_CACHE_SIZE, hashes, lambda h: _word_info(strings[h]))
 
 
 def _strings(strings, hashes: list[int]) -> list[str]:
     """The string of each hash (cached in :data:`_STRING_CACHE`)."""
-    cache = _STRING_CACHE
-    out = []
-    for h in hashes:
-        s_ = cache.get(h)
-        if s_ is None:
-            if len(cache) >= _STRING_CACHE_SIZE:
-                cache.clear()
-            s_ = cache[h] = strings[h]
-        out.append(s_)
-    return out
+    return _cached(_STRING_CACHE, _STRING_CACHE_SIZE, hashes, strings.__getitem__)
 
 
 class _View:
