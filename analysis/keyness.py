@@ -18,8 +18,8 @@ Which tokens are terms (:func:`term_counts`)
     lower-cased lemma is in spaCy's German stop list (``spacy.lang.de.stop_words``, 543 function
     words: articles, pronouns, auxiliaries, particles) and its lemma has at least
     :data:`MIN_TERM_CHARS` characters. The term is the lower-cased lemma, ``token.norm_``: both
-    pipelines of :mod:`analysis.nlp` set it (the trained model's lemmatizer or simplemma, then
-    ``quellenlage_lemma_norm``), and lexicon ``lemma`` patterns match the same value, so a keyness
+    pipelines of :mod:`analysis.nlp` set it (the fallback's simplemma lemmatizer directly; after a
+    trained model's lemmatizer ``quellenlage_lemma_norm``), and lexicon ``lemma`` patterns match the same value, so a keyness
     term can be pasted into a lexicon as written. N-grams (``ngram_max`` > 1) are runs of adjacent
     counted tokens, joined by one space ("militärisch spezialoperation"): a stop word, punctuation,
     a number, a skipped token or a sentence boundary ends the run, so no n-gram crosses a sentence

@@ -543,7 +543,7 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
     """Turn a lexicon into compiled patterns (label = category, id = entry id).
 
     * ``lemma`` terms become ``NORM`` sequences (the lower-cased lemma, set by the
-      ``quellenlage_lemma_norm`` component), analysed by the same pipeline as the articles
+      fallback lemmatizer or the ``quellenlage_lemma_norm`` component), analysed by the same pipeline as the articles
       (:func:`_norm_sequences`);
     * ``orth``/``lower`` terms become ``ORTH``/``LOWER`` sequences, ``prefix`` terms regex
       predicates (single-word prefix terms of one entry share one regular expression), and a

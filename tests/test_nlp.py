@@ -37,7 +37,7 @@ def test_fallback_lemmas_of_german_forms(base, word, lemma):
 
 
 def test_fallback_components_and_sentences(base):
-    assert base.pipe_names == ["quellenlage_lemmatizer", "sentencizer", "quellenlage_lemma_norm"]
+    assert base.pipe_names == ["quellenlage_lemmatizer", "sentencizer"]
     doc = base("Peskow sagte: «Das ist gefährlich.» Dann ging er. Und nun?")
     assert len(list(doc.sents)) == 3
     assert [t.lemma_ for t in doc if t.is_punct][:2] == [":", "«"]  # punctuation keeps its text
@@ -45,7 +45,7 @@ def test_fallback_components_and_sentences(base):
 
 def test_auto_uses_fallback_when_no_model_installed(monkeypatch):
     monkeypatch.setattr(nlp_mod, "installed_german_models", lambda: [])
-    assert load_base_pipeline("auto").pipe_names == ["quellenlage_lemmatizer", "sentencizer", "quellenlage_lemma_norm"]
+    assert load_base_pipeline("auto").pipe_names == ["quellenlage_lemmatizer", "sentencizer"]
 
 
 def test_unknown_model_is_a_clear_error():
@@ -76,5 +76,21 @@ def test_non_german_model_is_refused(tmp_path):
 def test_describe_fallback(base):
     info = describe_pipeline(base)
     assert info["trained"] is False
-    assert info["components"] == ["quellenlage_lemmatizer", "sentencizer", "quellenlage_lemma_norm"]
+    assert info["components"] == ["quellenlage_lemmatizer", "sentencizer"]
     assert "simplemma_version" in info and "blank German tokenizer" in info["summary"]
+
+
+def test_fallback_lemmatizer_sets_the_same_norms_as_lemma_norm(base):
+    """The fallback sets NORM in the lemmatizer's pass; a separate LemmaNorm gives the same values."""
+    two_pass = spacy.blank("de")
+    two_pass.add_pipe("quellenlage_lemmatizer")
+    two_pass.add_pipe("sentencizer")
+    two_pass.add_pipe("quellenlage_lemma_norm")
+    text = (
+        "Die Kampfhandlungen der Streitkräfte gingen weiter, „sagte“ Peskow – laut Interfax "
+        "seien 1.200 Nato-Staaten-Vertreter »angereist«. Ukrainekonflikts? 3,5 %!"
+    )
+    one, two = base(text), two_pass(text)
+    assert [t.norm_ for t in one] == [t.norm_ for t in two]
+    assert [t.lemma_ for t in one] == [t.lemma_ for t in two]
+    assert one[1].norm_ == "kampfhandlung" and one[3].norm_ == "streitkraft"
