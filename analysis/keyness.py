@@ -19,11 +19,11 @@ Which tokens are terms (:func:`term_counts`)
     words: articles, pronouns, auxiliaries, particles) and its lemma has at least
     :data:`MIN_TERM_CHARS` characters. The term is the lower-cased lemma, ``token.norm_``: both
     pipelines of :mod:`analysis.nlp` set it (the fallback's simplemma lemmatizer directly; after a
-    trained model's lemmatizer ``quellenlage_lemma_norm``), and lexicon ``lemma`` patterns match the same value, so a keyness
-    term can be pasted into a lexicon as written. N-grams (``ngram_max`` > 1) are runs of adjacent
-    counted tokens, joined by one space ("militärisch spezialoperation"): a stop word, punctuation,
-    a number, a skipped token or a sentence boundary ends the run, so no n-gram crosses a sentence
-    or a comma and none starts or ends with a function word.
+    trained model's lemmatizer ``quellenlage_lemma_norm``), and lexicon ``lemma`` patterns match the
+    same value, so a keyness term can be pasted into a lexicon as written. N-grams (``ngram_max`` >
+    1) are runs of adjacent counted tokens, joined by one space ("militärisch spezialoperation"): a
+    stop word, punctuation, a number, a skipped token or a sentence boundary ends the run, so no
+    n-gram crosses a sentence or a comma and none starts or ends with a function word.
 
 Reference: Monroe, B. L., Colaresi, M. P. & Quinn, K. M. (2008). Fightin' Words: Lexical Feature
 Selection and Evaluation for Identifying the Content of Political Conflict. *Political Analysis*

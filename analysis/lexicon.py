@@ -542,9 +542,9 @@ class CompiledLexicon:
 def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
     """Turn a lexicon into compiled patterns (label = category, id = entry id).
 
-    * ``lemma`` terms become ``NORM`` sequences (the lower-cased lemma, set by the
-      fallback lemmatizer or the ``quellenlage_lemma_norm`` component), analysed by the same pipeline as the articles
-      (:func:`_norm_sequences`);
+    * ``lemma`` terms become ``NORM`` sequences (the lower-cased lemma, set by the fallback
+      lemmatizer or the ``quellenlage_lemma_norm`` component), analysed by the same pipeline as
+      the articles (:func:`_norm_sequences`);
     * ``orth``/``lower`` terms become ``ORTH``/``LOWER`` sequences, ``prefix`` terms regex
       predicates (single-word prefix terms of one entry share one regular expression), and a
       wildcard ``*`` any single token.

@@ -1,14 +1,14 @@
 """The spaCy pipeline: a trained German model when installed, otherwise a measured fallback.
 
 Fallback (no ``de_core_news_*`` installed): ``spacy.blank("de")`` + ``quellenlage_lemmatizer``
-(simplemma, cached per word form; it also sets ``NORM`` to the lower-cased lemma) + ``sentencizer``. Why simplemma and not spaCy's lookup
-lemmatizer: on the forms that matter for framing lexicons the lookup table leaves
-"Angriffskrieges", "Nato-Staaten", "Kampfhandlungen", "Kremlchefs", "Streitkräfte" unlemmatised
-and maps "Er"/"sie" to "ich"; simplemma gives "Angriffskrieg", "Nato-Staat", "Kampfhandlung",
-"Kremlchef", "Streitkraft", "er", "sie" (measured in ``tests/test_nlp.py`` and
-``benchmarks/lemmatizers.py``). Its speed problem (tens of thousands of words/s uncached) is
-solved by caching lemmas per word form: news vocabulary is Zipfian, so after a few hundred
-articles nearly every lookup is a cache hit.
+(simplemma, cached per word form; it also sets ``NORM`` to the lower-cased lemma) + ``sentencizer``.
+Why simplemma and not spaCy's lookup lemmatizer: on the forms that matter for framing lexicons the
+lookup table leaves "Angriffskrieges", "Nato-Staaten", "Kampfhandlungen", "Kremlchefs",
+"Streitkräfte" unlemmatised and maps "Er"/"sie" to "ich"; simplemma gives "Angriffskrieg",
+"Nato-Staat", "Kampfhandlung", "Kremlchef", "Streitkraft", "er", "sie" (measured in
+``tests/test_nlp.py`` and ``benchmarks/lemmatizers.py``). Its speed problem (tens of thousands of
+words/s uncached) is solved by caching lemmas per word form: news vocabulary is Zipfian, so after a
+few hundred articles nearly every lookup is a cache hit.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ class SimplemmaLemmatizer:
     Tokens without letters (punctuation, numbers) keep their text as lemma. With ``set_norm``
     it also sets ``token.norm_`` to the lower-cased lemma (what :class:`LemmaNorm` does), in the
     same pass over the tokens: the fallback pipeline has no component that reads ``NORM`` in
-    between, and one pass instead of two saved about 4% of a worker's CPU on FANG-COVID.
+    between, and one pass instead of two saved 3-4% of a worker's CPU on FANG-COVID. (The factory
+    declares ``token.norm`` among its assignments; without ``set_norm`` it leaves ``NORM`` alone.)
     """
 
     def __init__(self, nlp: Language, name: str, lang: str, greedy: bool, set_norm: bool = False):
@@ -91,7 +92,8 @@ class SimplemmaLemmatizer:
             ids = get(orth)
             if ids is None:
                 lemma = self.lemma(strings[orth])
-                ids = (strings.add(lemma), strings.add(lemma.lower()))
+                # the norm string is only made (and stored) when this component sets NORM
+                ids = (strings.add(lemma), strings.add(lemma.lower()) if self.set_norm else 0)
                 if len(by_orth) >= LEMMA_CACHE_SIZE:
                     by_orth.clear()
                 by_orth[orth] = ids

@@ -94,3 +94,6 @@ def test_fallback_lemmatizer_sets_the_same_norms_as_lemma_norm(base):
     assert [t.norm_ for t in one] == [t.norm_ for t in two]
     assert [t.lemma_ for t in one] == [t.lemma_ for t in two]
     assert one[1].norm_ == "kampfhandlung" and one[3].norm_ == "streitkraft"
+    with two_pass.select_pipes(disable=["quellenlage_lemma_norm"]):
+        lemmas_only = two_pass(text)  # without set_norm the lemmatizer leaves NORM as spaCy set it
+    assert lemmas_only[1].lemma_ == "Kampfhandlung" and lemmas_only[1].norm_ == "kampfhandlungen"
