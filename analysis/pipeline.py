@@ -745,11 +745,11 @@ def run_analysis(
 ) -> RunSummary:
     """Analyse a corpus and write the output folder while streaming (what ``quellenlage analyze`` runs).
 
-    Evidence and texts go to disk as articles finish, and text-reuse windows to a spool in the
-    output folder (:class:`analysis.reuse.ReuseIndex`, removed after the run); memory holds one
-    numeric row per article, the per-outlet keyness sums and the bounded evidence summary of the
-    report, never the Docs, texts, evidence or reuse windows of the corpus. Every file is written under a temporary name and renamed
-    when complete; ``run.json`` comes last and marks a complete output (a stale one is removed
+    Evidence and texts go to disk as articles finish, and text-reuse windows to a spool in the output
+    folder (:class:`analysis.reuse.ReuseIndex`, removed after the run); memory holds one numeric row per
+    article, the per-outlet keyness sums and the bounded evidence summary of the report, never the Docs,
+    texts, evidence or reuse windows of the corpus. Every file is written under a temporary name and
+    renamed when complete; ``run.json`` comes last and marks a complete output (a stale one is removed
     first). On an error or Ctrl-C the temporary files are removed. Arguments as :func:`analyze`.
     """
     out = Path(out_dir)
