@@ -203,7 +203,11 @@ def aggregate_outlets(
             values = pd.to_numeric(articles[m.column], errors="coerce")
             derived[m.column + _VALUE] = values.fillna(0.0)
             derived[m.column + _DEFINED] = values.notna().astype(float)
-        articles = pd.concat([articles, pd.DataFrame(derived, index=articles.index)], axis=1)
+        # only the columns the measures read (the articles table may have hundreds): a narrow copy
+        used = {"outlet", "n_tokens"} | {c for m in measures if isinstance(m, RatioMeasure)
+                                         for c in (m.numerator_plus, m.numerator_minus, *m.denominator) if c}
+        narrow = articles[[c for c in articles.columns if c in used]]
+        articles = pd.concat([narrow, pd.DataFrame(derived, index=articles.index)], axis=1)
     measures = [_as_ratio(m) for m in measures]
     columns = sorted({c for m in measures for c in (m.numerator_plus, m.numerator_minus, *m.denominator) if c})
     missing = [c for c in columns if c not in articles.columns]

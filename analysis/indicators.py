@@ -843,7 +843,13 @@ def outlet_profile(
     """
     if measures is None:
         measures = profile_measures()
-    table = articles.copy()
+    # a copy of only the columns the measures read (the articles table may have hundreds)
+    needed = {"outlet", "n_tokens"}
+    for m in measures:
+        needed.update(m.columns)
+        if m.kind == "mean":
+            needed.add(m.columns[0][: -len(".__sum")])
+    table = articles[[c for c in articles.columns if c in needed]].copy()
     for m in measures:
         if m.kind == "mean":
             base = m.columns[0][: -len(".__sum")]

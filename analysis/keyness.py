@@ -8,7 +8,8 @@ Quinn (2008). Three layers, each usable on its own:
 1. :func:`term_counts` — a pure function of one processed spaCy ``Doc``: a ``Counter`` of terms.
    Cheap enough for the per-article step of million-article corpora.
 2. :class:`OutletTermCounts` — per-outlet sums of those counters; workers' partial sums are
-   merged with :meth:`OutletTermCounts.merge`; :meth:`OutletTermCounts.prune` bounds memory.
+   merged with :meth:`OutletTermCounts.merge`, in a run by :class:`TermCountSpool`, which bounds
+   memory by spilling the sums to disk and keeping only the terms that can enter the table.
 3. :func:`log_odds_dirichlet` (the formula, on count arrays) and :func:`keyness_table` (the tidy
    table: one row per outlet and term).
 
@@ -34,9 +35,13 @@ from __future__ import annotations
 
 import logging
 import math
+import pickle
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -77,9 +82,6 @@ KEYNESS_COLUMNS = [
 #: Terms kept per outlet in keyness.csv by default (the most distinctive by z; None = all).
 DEFAULT_TOP = 200
 
-#: Default: terms whose pooled count is below this are dropped from the merged sums before the
-#: table is computed (memory; below ``DEFAULT_MIN_COUNT`` they cannot enter the table anyway).
-DEFAULT_PRUNE_BELOW = 2
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,6 @@ class KeynessSettings:
     min_count: int = DEFAULT_MIN_COUNT
     prior_scale: float = DEFAULT_PRIOR_SCALE
     top: int | None = DEFAULT_TOP
-    prune_below: int = DEFAULT_PRUNE_BELOW
 
     def __post_init__(self):
         if self.min_count < 1:
@@ -101,7 +102,7 @@ class KeynessSettings:
 
     def as_dict(self) -> dict:
         return {"min_count": self.min_count, "prior_scale": self.prior_scale, "top": self.top,
-                "prune_below": self.prune_below, "unit": "lemma unigrams"}
+                "unit": "lemma unigrams"}
 
 
 _STOP = frozenset(GERMAN_STOP_WORDS)
@@ -228,7 +229,7 @@ class OutletTermCounts:
     totals: dict[str, Counter] = field(default_factory=dict)
     n_articles: Counter = field(default_factory=Counter)
     n_tokens: Counter = field(default_factory=Counter)
-    #: Largest ``min_count`` ever passed to :meth:`prune` (0 = never pruned); recorded for run.json.
+    #: Largest ``min_count`` ever passed to :meth:`prune` (0 = never pruned).
     pruned_below: int = 0
 
     def add(self, outlet: str, counts: Mapping[str, int], n_tokens: int) -> None:
@@ -292,6 +293,122 @@ class OutletTermCounts:
         for counts in self.counts.values():
             total.update(counts)
         return total
+
+
+#: (outlet, term) entries a :class:`TermCountSpool` holds in memory before it writes them to disk.
+DEFAULT_SPOOL_ENTRIES = 250_000
+#: Files the spooled entries are spread over (by term): each is read and summed alone.
+DEFAULT_SPOOL_BUCKETS = 64
+
+
+class TermCountSpool:
+    """The run's merged :class:`OutletTermCounts`, with memory bounded by ``max_entries``.
+
+    The distinct terms of a corpus keep growing with it (most are hapaxes). The spool merges the
+    workers' partial sums in memory; when the merged sums hold more than ``max_entries`` (outlet,
+    term) entries, it appends them to ``n_buckets`` files in a temporary folder under
+    ``directory`` (by a hash of the term, so all counts of a term land in one file) and starts
+    again from empty. :meth:`reduced` then reads one file at a time, adds up its terms and keeps
+    those whose pooled count reaches ``min_count``: exactly the terms :func:`keyness_table` can
+    use, with the same counts as one in-memory sum (tested), while memory holds one bucket and the
+    kept terms. Totals ``n^i``, article and token counts always stay in memory (a few numbers per
+    outlet). Use as a context manager (or call :meth:`close`) so the folder is removed.
+    """
+
+    def __init__(
+        self,
+        directory: str | Path | None = None,
+        *,
+        max_entries: int = DEFAULT_SPOOL_ENTRIES,
+        n_buckets: int = DEFAULT_SPOOL_BUCKETS,
+    ):
+        if max_entries < 1:
+            raise ValueError(f"max_entries must be >= 1, got {max_entries}")
+        if n_buckets < 1:
+            raise ValueError(f"n_buckets must be >= 1, got {n_buckets}")
+        self.directory = directory
+        self.max_entries = max_entries
+        self.n_buckets = n_buckets
+        self.sums = OutletTermCounts()
+        self.n_spills = 0
+        self._spool: Path | None = None
+
+    def merge(self, part: OutletTermCounts) -> None:
+        """Add a worker's partial sums; spill to disk when memory holds too many entries."""
+        self.sums.merge(part)
+        if sum(len(c) for c in self.sums.counts.values()) > self.max_entries:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self._spool is None:
+            self._spool = Path(tempfile.mkdtemp(prefix=".quellenlage-keyness-", dir=self.directory))
+        n = self.n_buckets
+        parts: list[dict[str, tuple[dict, dict]]] = [{} for _ in range(n)]
+        for outlet, counts in self.sums.counts.items():
+            doc_freq = self.sums.doc_freq[outlet]
+            for term, c in counts.items():
+                # str hashes are stable within this process, which writes and reads the spool
+                bucket = parts[hash(term) % n].setdefault(outlet, ({}, {}))
+                bucket[0][term] = c
+                bucket[1][term] = doc_freq[term]
+            counts.clear()
+            doc_freq.clear()
+        for b, part in enumerate(parts):
+            if part:
+                with open(self._spool / f"terms-{b:04d}.pickle", "ab") as fh:
+                    pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.n_spills += 1
+        log.debug("keyness: spill %d of the term counts to %s", self.n_spills, self._spool)
+
+    def reduced(self, min_count: int) -> OutletTermCounts:
+        """The merged sums of the terms with a pooled count of at least ``min_count`` (totals kept).
+
+        Without a spill this is the in-memory sum, pruned below ``min_count``.
+        """
+        if self._spool is None:
+            self.sums.prune(min_count)
+            return self.sums
+        self._spill()
+        out = OutletTermCounts(totals=self.sums.totals, n_articles=self.sums.n_articles, n_tokens=self.sums.n_tokens)
+        for outlet in self.sums.counts:
+            out.counts[outlet], out.doc_freq[outlet] = Counter(), Counter()
+        for b in range(self.n_buckets):
+            path = self._spool / f"terms-{b:04d}.pickle"
+            if not path.exists():
+                continue
+            bucket = OutletTermCounts()
+            with open(path, "rb") as fh:
+                while True:
+                    try:
+                        part = pickle.load(fh)
+                    except EOFError:
+                        break
+                    for outlet, (counts, doc_freq) in part.items():
+                        if outlet not in bucket.counts:
+                            bucket.counts[outlet], bucket.doc_freq[outlet] = Counter(), Counter()
+                        bucket.counts[outlet].update(counts)
+                        bucket.doc_freq[outlet].update(doc_freq)
+            path.unlink()
+            keep = {t for t, c in bucket.pooled().items() if c >= min_count}
+            for outlet, counts in bucket.counts.items():
+                doc_freq = bucket.doc_freq[outlet]
+                out.counts[outlet].update({t: c for t, c in counts.items() if t in keep})
+                out.doc_freq[outlet].update({t: doc_freq[t] for t in counts if t in keep})
+        out.pruned_below = max(self.sums.pruned_below, min_count)
+        log.info("keyness: %d spills of the term counts, %d terms kept", self.n_spills, len(out.pooled()))
+        return out
+
+    def close(self) -> None:
+        """Remove the spool folder (if the counts spilled)."""
+        if self._spool is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool = None
+
+    def __enter__(self) -> "TermCountSpool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def log_odds_dirichlet(

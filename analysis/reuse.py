@@ -247,6 +247,8 @@ class ReuseResult:
     n_shared_shingles: int = 0
     n_boilerplate_shingles: int = 0
     outlet_words: dict[str, int] = field(default_factory=dict)
+    #: all passages found (also when they went to :meth:`ReuseIndex.result`'s ``on_passages``)
+    n_passages: int = 0
 
     def info(self) -> dict:
         """For ``run.json``."""
@@ -255,6 +257,7 @@ class ReuseResult:
             "n_shingles": self.n_shingles,
             "n_shared_shingles": self.n_shared_shingles,
             "n_boilerplate_shingles": self.n_boilerplate_shingles,
+            "n_passages": self.n_passages,
         }
 
     def matrix_long(self) -> pd.DataFrame:
@@ -338,7 +341,10 @@ class ReuseIndex:
         self._buffered = 0
         self._words = 0
         self._spool: Path | None = None
+        #: word offsets of the articles being solved (all of them in memory; one range when spooled)
         self._offsets_map: np.ndarray | None = None
+        self._offsets_base = 0  # word number of the first row of _offsets_map
+        self._solved = False
 
     # ------------------------------------------------------------------ building
     def add(self, fp: ArticleFingerprint) -> None:
@@ -348,7 +354,7 @@ class ReuseIndex:
             raise ReuseError(f"article {fp.article_id}: fingerprint made with {fp.shingle_words}-word windows, settings say {k}")
         if fp.article_id in self._known:
             raise ReuseError(f"duplicate article ids in reuse detection: ['{fp.article_id}']; ids must be unique")
-        if self._offsets_map is not None:
+        if self._solved:
             raise ReuseError("the reuse index is already solved; build a new one to add articles")
         self._known.add(fp.article_id)
         number = len(self.ids)
@@ -401,27 +407,46 @@ class ReuseIndex:
 
     def _word_span(self, article: int, first: int, last: int) -> tuple[int, int]:
         """Character offsets from the start of word ``first`` to the end of word ``last`` of an article."""
-        base = self._word_offset[article]
+        base = self._word_offset[article] - self._offsets_base
         return int(self._offsets_map[base + first, 0]), int(self._offsets_map[base + last, 1])
 
+    def _load_offsets(self, first_article: int, last_article: int) -> None:
+        """Read the word offsets of articles ``first_article``…``last_article`` from the spool.
+
+        Only one range's offsets are in memory at a time (a memory map of the whole file would keep
+        every page it touched resident: 8 bytes per word of the corpus).
+        """
+        start = self._word_offset[first_article]
+        end = self._word_offset[last_article + 1] if last_article + 1 < len(self.ids) else self._words
+        path = self._spool / "offsets.bin"
+        if end <= start or not path.exists():
+            self._offsets_map, self._offsets_base = np.empty((0, 2), dtype="<i4"), start
+            return
+        rows = np.fromfile(path, dtype="<i4", count=2 * (end - start), offset=8 * start)
+        self._offsets_map, self._offsets_base = rows.reshape(-1, 2), start
+
     # ------------------------------------------------------------------ solving
-    def result(self, texts=None) -> ReuseResult:
+    def result(self, texts=None, on_passages: Callable[[list[dict]], None] | None = None) -> ReuseResult:
         """Solve the index (see the module docstring); ``texts`` (article id → text) adds passage texts.
 
         Two passes, each over a bounded part of the windows: per hash bucket, the shared windows
         become (article, position, other article) triples; per range of ``range_articles``
         articles, the triples give coverage, pairs, the outlet matrix and passages (all of them
         are per article). A spooled index keeps the triples of each range in a file of its own.
+
+        ``on_passages``: called with the passages of each range as they are found (rows as in
+        :attr:`ReuseResult.passages`, every passage of an article in one call), which are then not
+        kept: the passages of a large corpus with their texts need more memory than anything else
+        here, and a run writes them straight to ``evidence.jsonl``. ``passages`` is then empty and
+        ``n_passages`` still counts them.
         """
         settings = self.settings
+        self._solved = True
         if self._spool is not None:
-            self._spill()
-            path = self._spool / "offsets.bin"
-            # read from disk on demand: passages need the offsets of a few words per article
-            self._offsets_map = (np.memmap(path, dtype="<i4", mode="r").reshape(-1, 2) if path.exists() and path.stat().st_size
-                                 else np.empty((0, 2), dtype="<i4"))
+            self._spill()  # offsets are then read one range at a time (_load_offsets)
         else:
             self._offsets_map = np.concatenate(self._offsets) if self._offsets else np.empty((0, 2), dtype="<i4")
+            self._offsets_base = 0
         n_articles = len(self.ids)
         ranges = _TripleRanges(self._spool, self.range_articles, n_articles)
         n_shared = n_boiler = 0
@@ -437,10 +462,13 @@ class ReuseIndex:
         n_words = np.frombuffer(self._n_words, dtype=np.int64) if n_articles else np.empty(0, dtype=np.int64)
         solved = _Solved(n_articles, len(outlets))
         for tri_a, tri_p, tri_b in ranges.parts():
-            self._solve_range(tri_a, tri_p, tri_b, art_outlet, n_words, solved, texts)
+            if self._spool is not None and len(tri_a):
+                self._load_offsets(int(tri_a.min()), int(tri_a.max()))
+            self._solve_range(tri_a, tri_p, tri_b, art_outlet, n_words, solved, texts, on_passages)
+        self._offsets_map = None
         return self._tables(solved, outlets, outlet_index, art_outlet, n_words, n_shared, n_boiler)
 
-    def _solve_range(self, tri_a, tri_p, tri_b, art_outlet, n_words, solved: "_Solved", texts) -> None:
+    def _solve_range(self, tri_a, tri_p, tri_b, art_outlet, n_words, solved: "_Solved", texts, on_passages=None) -> None:
         """Coverage, pairs, outlet sums and passages of the articles of one range (``tri_a`` all in it)."""
         if not len(tri_a):
             return
@@ -469,7 +497,12 @@ class ReuseIndex:
         ao_keys, ao_words = _interval_union_lengths(ok // width, ok % width, k)
         del ok
         np.add.at(solved.matrix, (art_outlet[ao_keys // n_outlets], ao_keys % n_outlets), ao_words)
-        solved.passages.extend(self._passages(tri_a, tri_p, tri_b, texts))
+        passages = self._passages(tri_a, tri_p, tri_b, texts)
+        solved.n_passages += len(passages)
+        if on_passages is not None:
+            on_passages(passages)
+        else:
+            solved.passages.extend(passages)
 
     def _tables(self, solved: "_Solved", outlets, outlet_index, art_outlet, n_words, n_shared, n_boiler) -> ReuseResult:
         """The result tables from the per-range sums."""
@@ -523,6 +556,7 @@ class ReuseIndex:
             pairs=pairs,
             outlet_matrix=outlet_matrix,
             passages=pd.DataFrame(solved.passages, columns=PASSAGE_COLUMNS),
+            n_passages=solved.n_passages,
             settings=self.settings,
             n_shingles=self.n_windows,
             n_shared_shingles=n_shared,
@@ -606,6 +640,7 @@ class _Solved:
     pair_b: list = field(default_factory=list)
     words: list = field(default_factory=list)
     passages: list = field(default_factory=list)
+    n_passages: int = 0
 
     def __post_init__(self):
         self.covered_any = np.zeros(self.n_articles, dtype=np.int64)
@@ -714,11 +749,13 @@ def find_reuse(
         return index.result(texts)
 
 
-def passages_as_evidence(passages: pd.DataFrame) -> list[dict]:
-    """Reused passages as evidence records (lexicon ``reuse``, entry id ``shared_passage``).
-
-    The extra key ``matched_articles`` names the articles the passage also occurs in.
+def passages_as_evidence(passages: pd.DataFrame | Iterable[dict]) -> list[dict]:
+    """Reused passages (the table or its rows as dicts) as evidence records (lexicon ``reuse``,
+    entry id ``shared_passage``). The extra key ``matched_articles`` names the articles the passage
+    also occurs in.
     """
+    if not isinstance(passages, pd.DataFrame):
+        passages = pd.DataFrame(list(passages), columns=PASSAGE_COLUMNS)
     return [
         {
             "article_id": r.article_id,

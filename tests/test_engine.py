@@ -56,6 +56,31 @@ def test_engines_identical_on_fang_covid_articles(shared_dir, tmp_path):
     assert len(pd.read_csv(serial / "articles.csv")) == 120
 
 
+@pytest.mark.shared
+def test_spooling_to_disk_leaves_outputs_unchanged(shared_dir, tmp_path, monkeypatch):
+    """Keyness term sums and reuse windows spilled to disk many times give the in-memory outputs."""
+    import functools
+
+    from analysis import pipeline
+    from analysis.keyness import TermCountSpool
+    from analysis.reuse import ReuseIndex
+
+    corpus = shared_dir / "data" / "fang-covid" / "train-outlets.jsonl.gz"
+    if not corpus.is_file():
+        pytest.skip(f"{corpus} not found")
+    # tasks of 8 articles: the parent merges 15 partial sums
+    read = {"fields": ql.FieldMap(text="article", outlet="source", title="header"), "limit": 120, "task_size": 8}
+    memory = _run(corpus, tmp_path / "memory", "serial", **read)
+    monkeypatch.setattr(pipeline, "TermCountSpool", functools.partial(TermCountSpool, max_entries=500, n_buckets=8))
+    monkeypatch.setattr(pipeline, "ReuseIndex", functools.partial(ReuseIndex, buffer_windows=10_000, range_articles=16))
+    spooled = _run(corpus, tmp_path / "spooled", "serial", **read)
+    _assert_identical(memory, spooled)
+    keyness = json.loads((spooled / "run.json").read_text(encoding="utf-8"))["keyness"]
+    assert keyness["spills"] > 5
+    assert json.loads((memory / "run.json").read_text(encoding="utf-8"))["keyness"]["spills"] == 0
+    assert not list(spooled.glob(".quellenlage-*"))  # the spool folders are removed after the run
+
+
 def test_analyze_in_memory_equals_the_streamed_files(tmp_path):
     out = _run(SEEDS, tmp_path / "stream", "serial")
     result = ql.analyze(SEEDS, model="blank", bootstrap=ql.BootstrapSettings(n_resamples=100))
@@ -255,7 +280,7 @@ def test_memory_zones_free_the_vocabulary_and_leave_results_unchanged(shipped_le
     articles = ql.read_corpus(SEEDS).articles
     results = {}
     for zone in (0, 1):
-        analyser = ArticleBatchAnalyzer(shipped_lexicons, "blank", zone_articles=zone)
+        analyser = ArticleBatchAnalyzer(shipped_lexicons, "blank", zone_articles=zone, warm_articles=0)
         before = len(analyser.nlp.vocab.strings)
         batches = [analyser([a]) for a in articles + articles]  # the second round reuses cached lemmas
         analyser.close()
@@ -268,3 +293,23 @@ def test_memory_zones_free_the_vocabulary_and_leave_results_unchanged(shipped_le
             assert grown > 1000
     assert results[0][0].equals(results[1][0])  # NaN-aware
     assert results[0][1:] == results[1][1:]
+
+
+def test_warm_up_articles_stay_in_the_vocabulary_and_later_zones_are_freed(shipped_lexicons):
+    from analysis.pipeline import ArticleBatchAnalyzer
+
+    articles = ql.read_corpus(SEEDS).articles
+    warm = ArticleBatchAnalyzer(shipped_lexicons, "blank", zone_articles=1, warm_articles=2)
+    plain = ArticleBatchAnalyzer(shipped_lexicons, "blank", zone_articles=1, warm_articles=0)
+    start = len(warm.nlp.vocab.strings)
+    warm_rows = [warm([a]) for a in articles[:2]]
+    after_warm_up = len(warm.nlp.vocab.strings)
+    assert after_warm_up > start + 100  # the first two articles' words are kept for good
+    warm_rows += [warm([a]) for a in articles[2:]]
+    warm.close()
+    assert len(warm.nlp.vocab.strings) == after_warm_up  # what later zones added is gone
+    plain_rows = [plain([a]) for a in articles]
+    plain.close()
+    for a, b in zip(warm_rows, plain_rows):
+        assert a.rows == b.rows or pd.DataFrame(a.rows).equals(pd.DataFrame(b.rows))  # NaN-aware
+        assert a.evidence_lines == b.evidence_lines

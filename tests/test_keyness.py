@@ -19,6 +19,7 @@ from analysis import report_keyness as rk
 from analysis.keyness import (
     KEYNESS_COLUMNS,
     OutletTermCounts,
+    TermCountSpool,
     keyness_from_docs,
     keyness_table,
     log_odds_dirichlet,
@@ -181,6 +182,64 @@ def test_prune_drops_rare_terms_without_changing_other_estimates():
     after = keyness_table(sums, min_count=3).set_index(["outlet", "term"])
     pd.testing.assert_frame_equal(before, after)
     assert sums.pruned_below == 3
+
+
+def _random_parts(n_parts=40, seed=7):
+    """Worker partial sums over three outlets: German lemmas and bigrams with a long tail of rare ones."""
+    rng = np.random.default_rng(seed)
+    common = ["krieg", "ukraine", "spezialoperation", "kampfhandlung", "selenskyj", "kreml", "sanktion",
+              "impfpflicht", "corona-maßnahme", "krieg gegen", "militärisch spezialoperation"]
+    rare = [f"einzelwort{k}" for k in range(300)] + [f"komposit{k}-debatte" for k in range(100)]
+    parts = []
+    for _ in range(n_parts):
+        part = OutletTermCounts()
+        for outlet in ("dpa", "rt_de", "taz"):
+            for _article in range(int(rng.integers(1, 4))):
+                words = list(rng.choice(common, size=int(rng.integers(5, 30)))) + list(rng.choice(rare, size=int(rng.integers(0, 6))))
+                part.add(outlet, Counter(words), n_tokens=len(words) + int(rng.integers(10, 50)))
+        parts.append(part)
+    return parts
+
+
+@pytest.mark.parametrize("n_buckets", [1, 4, 64])
+def test_spooled_term_counts_give_the_in_memory_table(tmp_path, n_buckets):
+    parts = _random_parts()
+    whole = OutletTermCounts()
+    for part in parts:
+        whole.merge(pickle.loads(pickle.dumps(part)))
+    expected = keyness_table(whole, min_count=3)
+    with TermCountSpool(tmp_path, max_entries=50, n_buckets=n_buckets) as spool:
+        for part in parts:
+            spool.merge(part)
+        assert spool.n_spills > 5 and any(tmp_path.iterdir())  # spilled to disk while merging
+        reduced = spool.reduced(3)
+    assert list(tmp_path.iterdir()) == []  # the spool folder is gone after use
+    pd.testing.assert_frame_equal(keyness_table(reduced, min_count=3), expected)
+    # exactly the terms with a pooled count >= 3, with their full counts and article counts
+    pooled = whole.pooled()
+    assert set(reduced.pooled()) == {t for t, c in pooled.items() if c >= 3}
+    for outlet in whole.outlets:
+        for term, c in reduced.counts[outlet].items():
+            assert c == whole.counts[outlet][term]
+            assert reduced.doc_freq[outlet][term] == whole.doc_freq[outlet][term]
+    assert reduced.totals == whole.totals and reduced.n_tokens == whole.n_tokens and reduced.n_articles == whole.n_articles
+    assert reduced.pruned_below == 3
+
+
+def test_term_count_spool_in_memory_and_validation(tmp_path):
+    parts = _random_parts(n_parts=3)
+    whole = OutletTermCounts()
+    spool = TermCountSpool(tmp_path)  # default limit: never spills on a small corpus
+    for part in parts:
+        whole.merge(pickle.loads(pickle.dumps(part)))
+        spool.merge(part)
+    assert spool.n_spills == 0 and list(tmp_path.iterdir()) == []
+    pd.testing.assert_frame_equal(keyness_table(spool.reduced(2), min_count=2), keyness_table(whole, min_count=2))
+    spool.close()
+    with pytest.raises(ValueError, match="max_entries"):
+        TermCountSpool(tmp_path, max_entries=0)
+    with pytest.raises(ValueError, match="n_buckets"):
+        TermCountSpool(tmp_path, n_buckets=0)
 
 
 def test_n_grams_use_totals_of_their_own_length():

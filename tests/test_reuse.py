@@ -203,6 +203,25 @@ def test_spooled_index_gives_the_in_memory_result(seeds, tmp_path, n_buckets):
     assert result.n_shared_shingles > 0
 
 
+def test_passages_can_be_streamed_instead_of_kept(seeds, tmp_path):
+    fps, texts, _ = seeds
+    extra = [fp(BASE, "x1", "agentur"), fp(BASE + " " + UNRELATED, "x2", "portal"), fp(UNRELATED, "x3", "blog")]
+    expected = reuse.find_reuse(fps + extra, texts=texts)
+    calls: list[list[dict]] = []
+    with reuse.ReuseIndex(reuse.ReuseSettings(), directory=tmp_path, buffer_windows=40, range_articles=2) as index:
+        for f in fps + extra:
+            index.add(f)
+        result = index.result(texts, on_passages=calls.append)
+    streamed = pd.DataFrame([row for call in calls for row in call], columns=reuse.PASSAGE_COLUMNS)
+    pd.testing.assert_frame_equal(streamed, expected.passages)
+    assert result.passages.empty and result.n_passages == expected.n_passages == len(expected.passages) > 0
+    assert result.info()["n_passages"] == len(expected.passages)
+    # every article's passages come in one call (the evidence summary ranks lines within an article)
+    seen = [{row["article_id"] for row in call} for call in calls]
+    assert all(not (a & b) for i, a in enumerate(seen) for b in seen[i + 1:])
+    pd.testing.assert_frame_equal(result.articles, expected.articles)
+
+
 def test_spooled_index_writes_to_disk_while_building(tmp_path):
     index = reuse.ReuseIndex(directory=tmp_path, buffer_windows=10, n_buckets=4)
     index.add(fp(BASE, "a"))
