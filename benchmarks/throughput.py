@@ -10,11 +10,14 @@ text reuse, keyness, bootstrap CIs with 200 resamples, all files written; with `
 report.pdf and its figures; the time of (b) covers everything from reading the corpus to run.json),
 and prints one JSON line:
 ``{"articles", "words", "tokenizer_words_per_s", "analysis_words_per_s",
-"analysis_words_per_s_per_core", "ratio_per_core", "jobs", "peak_rss_mb", "peak_rss_total_mb", "seconds"}``.
+"analysis_words_per_s_per_core", "ratio_per_core", "jobs", "peak_rss_mb", "peak_rss_total_mb",
+"peak_rss_parent_mb", "seconds"}``.
 ``words`` are tokens that are neither punctuation nor whitespace (the report's ``n_tokens``);
 ``peak_rss_mb`` is the largest resident set of this process or any worker during (b) (Linux
 ``ru_maxrss``; (b) runs before (a), whose tokenizer vocabulary would otherwise count);
-``peak_rss_total_mb`` the largest sum over this process and its workers (sampled every 0.5 s).
+``peak_rss_total_mb`` the largest sum over this process and its workers (sampled every 0.5 s);
+``peak_rss_parent_mb`` that of this process alone (it reads the corpus, merges the workers' results,
+solves text reuse and keyness and writes the files and report).
 
 Profile record (issue #6; cProfile plus per-stage CPU timing with ``time.process_time`` on 300
 FANG-COVID articles, 205,678 words; every change checked byte for byte against the previous
@@ -156,7 +159,8 @@ def main() -> None:
     )
     analysis_seconds = time.perf_counter() - t0
     peak_total_mb = sampler.stop()
-    rss_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    parent_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_kb = max(parent_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     analysed_words = int(summary.articles["n_tokens"].sum())
     if args.out is None:
         shutil.rmtree(out, ignore_errors=True)
@@ -189,6 +193,7 @@ def main() -> None:
                 "jobs": args.jobs,
                 "peak_rss_mb": round(rss_kb / 1024),
                 "peak_rss_total_mb": peak_total_mb,
+                "peak_rss_parent_mb": round(parent_kb / 1024),
                 "seconds": round(time.perf_counter() - started, 1),
             }
         )
