@@ -60,6 +60,7 @@ from spacy.util import filter_spans
 
 from .errors import LexiconError
 from .matcher import CompiledPattern, LexiconMatcher, TokenPredicate
+from .textfile import read_utf8_text
 
 log = logging.getLogger(__name__)
 
@@ -331,14 +332,7 @@ def parse_lexicon(data: dict, path: Path) -> Lexicon:
 def load_lexicon(path: str | Path) -> Lexicon:
     """Read and validate one lexicon file."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LexiconError(f"lexicon {path} cannot be read: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise LexiconError(f"lexicon {path} is not UTF-8 (byte offset {exc.start}); save it as UTF-8") from exc
+    text = read_utf8_text(path, LexiconError, "lexicon")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

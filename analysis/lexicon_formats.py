@@ -70,6 +70,7 @@ from typing import Any, Iterable
 
 from .errors import LexiconError
 from .lexicon import MATCH_MODES, WILDCARD, Lexicon, parse_lexicon
+from .textfile import read_utf8_text
 
 log = logging.getLogger(__name__)
 
@@ -128,19 +129,10 @@ def _entry_id(category: str, term: str, used: set[str]) -> str:
 
 
 def _read_text(path: Path, kind: str) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LexiconError(f"{kind} {path} cannot be read: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise LexiconError(
-            f"{path}, line {line}: not UTF-8 (byte offset {exc.start}); allowed: UTF-8 (with or without BOM). "
-            f"Convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8` (older LIWC dictionaries are Windows-1252)"
-        ) from exc
-    return unicodedata.normalize("NFC", text)
+    return read_utf8_text(
+        path, LexiconError, kind,
+        "Convert it first, e.g. `iconv -f WINDOWS-1252 -t UTF-8` (older LIWC dictionaries are Windows-1252)",
+    )
 
 
 def _parse_value(raw: str, path: Path, line: int, *, any_token_ok: bool) -> tuple[str, str, str]:

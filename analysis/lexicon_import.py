@@ -53,6 +53,7 @@ from spacy.tokens import Doc
 
 from .errors import LexiconError
 from .lexicon import Category, Entry, Lexicon
+from .textfile import read_utf8_text
 
 log = logging.getLogger(__name__)
 
@@ -242,15 +243,7 @@ def _entry_slug(text: str) -> str:
 
 
 def _read_lines(path: Path) -> list[str]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LexiconError(f"{path} cannot be read: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LexiconError(f"{path} is not UTF-8 (byte offset {exc.start}); the original files are UTF-8") from exc
-    return unicodedata.normalize("NFC", text).splitlines()
+    return read_utf8_text(path, LexiconError, "lexicon source", "The original files are UTF-8").splitlines()
 
 
 def _sentiws_files(path: Path) -> list[Path]:

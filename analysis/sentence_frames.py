@@ -80,6 +80,7 @@ import pandas as pd
 
 from .evidence import json_safe
 from .errors import QuellenlageError
+from .textfile import read_utf8_text
 
 log = logging.getLogger(__name__)
 
@@ -203,18 +204,7 @@ def read_annotations(path: str | Path, *, min_examples: int = DEFAULT_MIN_EXAMPL
     fewer than ``min_examples`` rows (the message lists every class with its count).
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FrameModelError(f"annotation file {path} cannot be read: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FrameModelError(
-            f"{path}:{line}: not UTF-8 (byte {raw[exc.start]:#04x}); save the annotation file as UTF-8"
-        ) from exc
-    text = unicodedata.normalize("NFC", text)
+    text = read_utf8_text(path, FrameModelError, "annotation file")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)

@@ -142,7 +142,7 @@ def test_read_liwc_errors_name_file_and_line(tmp_path, text, expected):
 def test_read_liwc_refuses_non_utf8_and_bad_names(tmp_path):
     path = tmp_path / "latin.dic"
     path.write_bytes("%\n1\tangst\n%\nFurcht\t1\nEmpörung\t1\n".encode("latin-1"))
-    with pytest.raises(LexiconError, match=r"line 5: not UTF-8 .*allowed: UTF-8"):
+    with pytest.raises(LexiconError, match=r"latin.dic, line 5: LIWC dictionary is not UTF-8 \(byte 0xf6 at offset \d+\).*allowed: UTF-8.*iconv"):
         read_liwc(path, name="latin")
     good = write(tmp_path, "gut.dic", LIWC)
     with pytest.raises(LexiconError, match=r"lexicon name 'Emotionen' is not allowed; allowed: \[a-z\]\[a-z0-9_\]\*"):

@@ -177,7 +177,7 @@ def test_unusable_annotations_are_refused(tmp_path, rows, header, message):
 def test_non_utf8_annotations_name_the_line(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("sentence,label\nEin Satz.,none\nDie Bürger zahlen.,economic\n".encode("latin-1"))
-    with pytest.raises(sf.FrameModelError, match=r"latin1.csv:3: not UTF-8"):
+    with pytest.raises(sf.FrameModelError, match=r"latin1.csv, line 3: annotation file is not UTF-8 \(byte 0xfc"):
         sf.read_annotations(path)
 
 
