@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+
+from .conftest import load_benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 FANG = "data/fang-covid/train-outlets.jsonl.gz"
@@ -15,10 +16,7 @@ FANG = "data/fang-covid/train-outlets.jsonl.gz"
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("reliability_benchmark", ROOT / "benchmarks" / "reliability.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("reliability")
 
 
 def sample_lines(path: Path, per_outlet: int) -> dict[str, list[str]]:

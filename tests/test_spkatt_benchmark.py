@@ -3,23 +3,18 @@ format on a hand-made document, and (with ../shared) a regression guard on the S
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from .conftest import load_benchmark
+
 
 
 @pytest.fixture(scope="module")
 def spkatt():
-    spec = importlib.util.spec_from_file_location("spkatt_benchmark", ROOT / "benchmarks" / "spkatt.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("spkatt")
 
 
 SENTENCES = [
