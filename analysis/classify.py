@@ -108,6 +108,24 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"[Uu]nterstützen Sie|Telegram|Twitter|Facebook|Mehr zum Thema|Kommentieren Sie|Kommentare|Anzeige|Werbung)[^\n]*$",
     ),
     ("agency_byline", r"\((?:dpa|AFP|AP|Reuters|KNA|epd|dts|sid|afp|rtr)(?:[/,][^)]{0,30})?\)"),
+    # agency credits in other orders and wordings: "(rt/dpa)", "(Tsp, dpa)", "(mit dpa)", "(Quelle: dts)",
+    # "(Mit Material von dts)": at most 40 characters of credit words, initials (≤ 4 letters) and separators,
+    # one of them an agency; "(sagte er der dpa)" or "(AP-Bericht)" are not credits
+    (
+        "agency_credit",
+        r"\((?=[^()\n]{1,40}\))(?=[^()\n]*?\b(?:dpa|AFP|afp|AP|Reuters|rtr|KNA|epd|dts|sid|dapd|ddp|APA|SDA)\b)"
+        r"(?:(?:[Mm]it|Material|[Vv]on|[Nn]ach|Quelle|Agenturen|Nachrichtenagentur|und|[Rr]euters|deutsch|[A-Za-z]{1,4})\b"
+        r"|[\s/,;:&+.-])+\)",
+    ),
+    # promotional inserts in square brackets ("[Wenn Sie alle aktuellen Nachrichten live auf Ihr Handy haben
+    # wollen, empfehlen wir Ihnen unsere App ...]", newsletter and subscription offers); "[…]" and
+    # editorial insertions in quotes ("[der Präsident]") carry no such cue and are kept
+    (
+        "promo_insert",
+        r"\[(?=[^\[\]\n]{0,700}\])[^\[\]\n]*?(?:\w*[Nn]ewsletter\w*|\w*[Ll]iveblog\w*|\b(?:App|Apps|Handy|"
+        r"herunterladen|[Aa]bonnieren|Abo|Abonnement|kostenlos\w*|Checkpoint|Podcast|Push-\w+|Plus|"
+        r"empfehlen wir Ihnen|finden Sie hier)\b)[^\[\]\n]*\]",
+    ),
 )
 
 
@@ -202,7 +220,8 @@ class OutletMasker(TransformerMixin, BaseEstimator):
       row's own outlet value and URL host, so an outlet unseen in training cannot name itself either.
       Replaced by ``⟨outlet⟩``.
     * ``boilerplate=True``: the generic :data:`BOILERPLATE_PATTERNS` (URLs, e-mail, domains, photo
-      credits, copyright lines, agency bylines like "(dpa)", newsletter/share/comment prompts).
+      credits, copyright lines, agency bylines and credits like "(dpa)", "(rt/dpa)", "(Mit Material von
+      dts)", newsletter/share/comment prompts, promotional inserts in square brackets).
     * Data-driven boilerplate, learnt in :meth:`fit`: a line (paragraph) of at least
       ``min_line_chars`` characters whose normalised form (case, digits, spacing ignored) occurs in at
       least ``repeat_min_share`` of one outlet's training articles and in at least
@@ -294,12 +313,19 @@ class OutletMasker(TransformerMixin, BaseEstimator):
                     masked_chars += len(line)
                     lines[i] = MASK_TOKEN_BOILERPLATE
             text = "\n".join(lines)
+        if self.boilerplate:  # inserts and credits first: an outlet name inside them would hide their cue
+            for name, pattern in _BOILERPLATE_RES:
+                if name in _BEFORE_OUTLET_TERMS and _PATTERN_HINTS[name] in text:
+                    text, n = _sub_count(pattern, MASK_TOKEN_BOILERPLATE, text)
+                    masked_chars += n
         for pattern in (base, extra):
             if pattern is not None:
                 text, n = _sub_count(pattern, MASK_TOKEN_OUTLET, text)
                 masked_chars += n
         if self.boilerplate:
             for name, pattern in _BOILERPLATE_RES:
+                if name in _BEFORE_OUTLET_TERMS:
+                    continue
                 hint = _PATTERN_HINTS.get(name)
                 if hint is not None and hint not in text:
                     continue  # cheap substring test first: the pattern cannot match without it
@@ -349,8 +375,10 @@ class OutletMasker(TransformerMixin, BaseEstimator):
 
 
 #: A substring without which a boilerplate pattern cannot match (a fast pre-test).
-_PATTERN_HINTS = {"email": "@", "agency_byline": "(", "photo_credit": ":", "domain": "."}
+_PATTERN_HINTS = {"email": "@", "agency_byline": "(", "agency_credit": "(", "promo_insert": "[", "photo_credit": ":", "domain": "."}
 _BOILERPLATE_RES = tuple((name, re.compile(p)) for name, p in BOILERPLATE_PATTERNS)
+#: Applied before the outlet terms ("[... unseren Tagesspiegel-Newslettern ...]" would otherwise lose its cue).
+_BEFORE_OUTLET_TERMS = frozenset({"agency_credit", "promo_insert"})
 
 
 def _sub_count(pattern: re.Pattern, token: str, text: str) -> tuple[str, int]:

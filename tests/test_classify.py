@@ -121,6 +121,25 @@ def fang_masker():
         ("Ein Rubikon-Autor widerspricht.", f"Ein {MASK_TOKEN_OUTLET} widerspricht."),
         ("Mehr bei pravda-tv.com und politikstube.com", f"Mehr bei {MASK_TOKEN_OUTLET} und {MASK_TOKEN_OUTLET}"),
         ("Berlin (dpa) - Die Zahl steigt.", f"Berlin {MASK_TOKEN_BOILERPLATE} - Die Zahl steigt."),
+        ("Moskau (rt/dpa) - Der Kreml widerspricht.", f"Moskau {MASK_TOKEN_BOILERPLATE} - Der Kreml widerspricht."),
+        ("Das Ministerium prüft das Urteil. (Mit Material von dts)", f"Das Ministerium prüft das Urteil. {MASK_TOKEN_BOILERPLATE}"),
+        ("Die Inzidenz sinkt. (Tsp, dpa)", f"Die Inzidenz sinkt. {MASK_TOKEN_BOILERPLATE}"),
+        (
+            "Die Inzidenz sinkt in allen Bezirken, teilte die Senatsverwaltung am Montag mit; die Intensivstationen "
+            "melden dagegen weiter steigende Zahlen (Quelle: dts).",
+            "Die Inzidenz sinkt in allen Bezirken, teilte die Senatsverwaltung am Montag mit; die Intensivstationen "
+            f"melden dagegen weiter steigende Zahlen {MASK_TOKEN_BOILERPLATE}.",
+        ),
+        ("Es gab Proteste (mit dpa, AFP).", f"Es gab Proteste {MASK_TOKEN_BOILERPLATE}."),
+        ("Das bestätigte ein Sprecher (sagte er der dpa).", "Das bestätigte ein Sprecher (sagte er der dpa)."),
+        ("Laut einem Bericht (AP-Bericht vom Montag) stimmt das.", "Laut einem Bericht (AP-Bericht vom Montag) stimmt das."),
+        (
+            "Die Zahl steigt. [Wenn Sie alle aktuellen Nachrichten live auf Ihr Handy haben wollen, empfehlen wir "
+            "Ihnen unsere App, die Sie hier für Apple- und Android-Geräte herunterladen können.] Weiter geht es.",
+            f"Die Zahl steigt. {MASK_TOKEN_BOILERPLATE} Weiter geht es.",
+        ),
+        ("[In unseren Tagesspiegel-Bezirksnewslettern berichten wir wöchentlich.]", MASK_TOKEN_BOILERPLATE),
+        ("„Er [der Präsident] hat das gesagt […]“, hieß es.", "„Er [der Präsident] hat das gesagt […]“, hieß es."),
         ("Der Text.\nFoto: Michael Kappeler/dpa", f"Der Text.\n{MASK_TOKEN_BOILERPLATE}"),
         ("Der Text.\n© 2021 Verlag", f"Der Text.\n{MASK_TOKEN_BOILERPLATE}"),
         ("Der Text.\nAbonnieren Sie unseren Newsletter!", f"Der Text.\n{MASK_TOKEN_BOILERPLATE}"),
