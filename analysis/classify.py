@@ -81,6 +81,11 @@ URL_COLUMN = "url"
 WORD_PATTERN = r"(?u)(?<!⟨)\b\w\w+\b(?!⟩)"
 MASK_TOKEN_OUTLET = "⟨outlet⟩"
 MASK_TOKEN_BOILERPLATE = "⟨boilerplate⟩"
+#: Version of the masking rules (patterns and their order), stored with every trained model: the rules are
+#: module code, so a model trained under other rules is masked differently at prediction time and
+#: :func:`add_predictions` warns. 1: self-mentions, URLs, bylines, prompts; 2 (session 5): agency credits
+#: in any wording and promotional inserts in square brackets, masked before the outlet names.
+MASKING_VERSION = 2
 MODEL_FILE = "model.skops"
 CARD_FILE = "model_card.md"
 METRICS_FILE = "metrics.json"
@@ -990,6 +995,7 @@ def train_model(
         "model_params": params,
         "indicator_columns": indicator_cols,
         "lexicon_versions": lexicon_versions,
+        "masking_version": MASKING_VERSION,
         "spacy_model": spacy_model,
         "n_text_features": int(len(pipeline.named_steps["features"].named_transformers_["text"].named_steps["tfidf"].vocabulary_)),
         "masked_share": {str(k): round(float(v), 4) for k, v in masked.items()},
@@ -1106,7 +1112,7 @@ def model_card(info: dict) -> str:
         f"# Model card: {info.get('name', 'model')}",
         "",
         f"Created {info.get('created', '')} with quellenlage {info.get('versions', {}).get('quellenlage', '')}, "
-        f"scikit-learn {info.get('versions', {}).get('scikit-learn', '')}.",
+        f"scikit-learn {info.get('versions', {}).get('scikit-learn', '')}, masking rules {info.get('masking_version', 1)}.",
         "",
         f"Command: `{info.get('command', '')}`" if info.get("command") else "",
         "",
@@ -1189,6 +1195,12 @@ def add_predictions(result, articles: Sequence, model: TrainedModel) -> list[str
     for name, version in sorted(trained.items()):
         if name in now and now[name] != version:
             warnings.append(f"lexicon {name} is version {now[name]} here but {version} in the model's training data")
+    trained_masking = model.info.get("masking_version", 1)  # models saved before the field existed: rules 1
+    if trained_masking != MASKING_VERSION:
+        warnings.append(
+            f"the model was trained with masking rules {trained_masking}, this Quellenlage masks with rules "
+            f"{MASKING_VERSION} (see analysis.classify.MASKING_VERSION); retrain it for predictions on equal terms"
+        )
     result.articles = predict_articles(model, articles, result.articles)
     info = model.info
     result.run_info.setdefault("classify", {})[model.name] = {

@@ -18,6 +18,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from analysis.classify import (
     MASK_TOKEN_BOILERPLATE,
+    MASKING_VERSION,
     MASK_TOKEN_OUTLET,
     ClassifierError,
     IndicatorSelector,
@@ -346,7 +347,8 @@ def test_train_save_load_roundtrip_and_model_card(tmp_path, corpus_table):
     assert model.info["cv"]["scores"]["macro_f1"] >= 0.9
     paths = save_model(model, tmp_path / "m")
     card = paths["card"].read_text(encoding="utf-8")
-    for part in ("## Limitations", "outlet", "leave one outlet out", "klartext-kurier.com", "### fake", "hedges.doubt.per_1000"):
+    for part in ("## Limitations", "outlet", "leave one outlet out", "klartext-kurier.com", "### fake", "hedges.doubt.per_1000",
+                 f"masking rules {MASKING_VERSION}."):
         assert part in card
     metrics = json.loads(paths["metrics"].read_text(encoding="utf-8"))
     assert metrics["data"]["per_group_and_class"]["wahrheitsblog.net"] == {"fake": 8}
@@ -433,6 +435,19 @@ def test_cli_train_and_predict(tmp_path, capsys):
     assert (report_dir / "figures" / "classify_fang_model_fake.png").is_file()
     run = json.loads((report_dir / "run.json").read_text(encoding="utf-8"))
     assert run["classify"]["fang_model"]["cv"]["scores"]["per_outlet"]
+    assert "masking rules" not in out.err and run["classify"]["fang_model"]["warnings"] == []
+
+    # a model saved under the earlier masking rules (no masking_version in metrics.json) is flagged
+    metrics_path = model_dir / "metrics.json"
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    assert metrics["masking_version"] == MASKING_VERSION
+    del metrics["masking_version"]
+    metrics_path.write_text(json.dumps(metrics), encoding="utf-8")
+    rc = main(["predict", "--model", str(model_dir), str(target), *fields, "--out", str(tmp_path / "old"), "--jobs", "1",
+               "--bootstrap", "50", "--no-texts", "--no-report"])
+    out = capsys.readouterr()
+    assert rc == 0, out.err
+    assert f"warning: the model was trained with masking rules 1, this Quellenlage masks with rules {MASKING_VERSION}" in out.err
 
 
 def test_cli_predict_reports_untrusted_model(tmp_path, capsys):
