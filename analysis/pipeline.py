@@ -120,7 +120,7 @@ def analyze_doc(
             evidence.append(d)
         token_mask = result.mask.token_mask(doc)
     indicator_row, indicator_evidence = measure_indicators(
-        doc, article.id, quoted=token_mask if token_mask is not None else quote_mask(doc), text=article.text,
+        doc, article.id, quoted=token_mask if token_mask is not None else quote_mask(doc, article.text), text=article.text,
         n_tokens=row["n_tokens"],
     )
     row.update(indicator_row)

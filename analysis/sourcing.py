@@ -36,7 +36,9 @@ Forms (``Attribution.form``)
 Voice (own vs quoted)
 ---------------------
 ``quoted`` is everything inside quotation marks: the messages of direct quotes and also scare quotes and
-titles (the marks say the words are someone else's). Indirect and reported speech stay ``own``: German
+titles (the marks say the words are someone else's); and the speaker turns of dialogue and interview
+transcripts ("Drosten: …" opening two paragraphs, "Antwort: …"; not the interviewer's "Frage: …").
+Both come from :mod:`analysis.quotes`, the one definition the indicators use too. Indirect and reported speech stay ``own``: German
 indirect speech is the reporter's paraphrase and carries the outlet's word choice. The seeds show why: dpa
 writes "Peskow erinnerte daran, dass der … andauernde Krieg gegen die Ukraine seine Wurzeln … habe" —
 Peskow never says "Krieg gegen die Ukraine"; that is dpa's naming inside indirect speech. A term inside
@@ -56,7 +58,8 @@ speech are counted as quotes but not again as attributions or voices).
 * ``sourcing.attributions_per_1000``: 1000 · attributions / n_tokens.
 * ``sourcing.quotes``: direct quotations (top-level and nested partial quotes);
   ``sourcing.quotes_per_1000`` = 1000 · quotes / n_tokens.
-* ``sourcing.quoted_token_share``: words inside quotation marks (any, incl. scare quotes) / words.
+* ``sourcing.quoted_token_share``: words of quoted speech (inside quotation marks, incl. scare quotes, or in
+  a transcript's speaker turns) / words.
 * ``sourcing.attributed_sentence_share``: sentences that contain the cue, the speaker phrase or part of the
   message of an attribution / sentences.
 * ``sourcing.unattributed_assertive_share``: among *assertive sentences* (≥ 4 words, ending in "." or "!",
@@ -95,6 +98,7 @@ from spacy.tokens import Doc
 from .errors import LexiconError
 from .lexicon import Lexicon, load_lexicon
 from .framing import Evidence, field_names
+from .quotes import MAX_UNCLOSED_CHARS, QUOTE_CHARS, Quote, QuotedMask, find_quotes, quoted_speech  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +147,6 @@ VERB_CLASSES = ("neutral", "evaluative")
 
 # --------------------------------------------------------------------------- German word lists
 
-#: Opening and closing quotation marks (see :func:`find_quotes`).
-QUOTE_CHARS = frozenset("„“”»«‚‘’›‹\"")
-_QUOTE_RE = re.compile("[„“”»«‚‘’›‹\"]")
 
 DETS = frozenset(
     "der die das den dem des ein eine einer eines einem einen kein keine keiner keines keinem keinen "
@@ -611,107 +612,6 @@ def _term_lemmatiser(nlp):
     return analyse
 
 
-# --------------------------------------------------------------------------- quotation marks
-
-# opener → accepted closers
-_PAIRS = {
-    "„": "“”\"",
-    "“": "”“",
-    "»": "«",
-    "«": "»",
-    "‚": "‘’",
-    "‘": "’",
-    "›": "‹",
-    "‹": "›",
-    '"': '"',
-}
-#: A quote left open ends at its paragraph end when that is this close, else at its first sentence end.
-MAX_UNCLOSED_CHARS = 600
-_SENT_END_RE = re.compile(r"[.!?…](?=\s|$)")
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A top-level quotation: ``text[start:end]`` includes the marks; ``closed`` is False when unbalanced."""
-
-    start: int
-    end: int
-    closed: bool
-    inner: tuple[tuple[int, int], ...] = ()
-
-
-def find_quotes(text: str) -> list[Quote]:
-    """Top-level quotations in ``text`` in every German quote style.
-
-    „…“ „…” »…« «…» "…" “…” ‚…‘ ›…‹; nested quotes (of any other style) stay inside their outer quote.
-    ``’`` between letters is an apostrophe, not a mark. An opener without a closer ends at the end of its
-    paragraph (blank line or line break) when that is within :data:`MAX_UNCLOSED_CHARS`, else at the end of
-    its first sentence; a closer without an opener is ignored.
-    """
-    quotes: list[Quote] = []
-    stack: list[tuple[str, int]] = []
-    inner: list[tuple[int, int]] = []
-    n = len(text)
-
-    def para_end(pos: int) -> int:
-        nl = text.find("\n", pos)
-        return n if nl < 0 else nl
-
-    def close_unclosed(opener_pos: int, limit: int) -> int:
-        end = para_end(opener_pos)
-        end = min(end, limit)
-        if end - opener_pos > MAX_UNCLOSED_CHARS:
-            m = _SENT_END_RE.search(text, opener_pos + 1, end)
-            if m:
-                end = m.end()
-        return end
-
-    for m in _QUOTE_RE.finditer(text):
-        ch, i = m.group(), m.start()
-        # paragraph breaks between the last mark and this one close everything that is open
-        if stack:
-            nl = text.find("\n", stack[-1][1], i)
-            if nl >= 0:
-                first_open = stack[0][1]
-                end = close_unclosed(first_open, nl)
-                quotes.append(Quote(first_open, end, False, tuple(inner)))
-                stack.clear()
-                inner = []
-        prev = text[i - 1] if i > 0 else " "
-        nxt = text[i + 1] if i + 1 < n else " "
-        if ch in "’‘" and prev.isalpha() and nxt.isalpha():
-            continue  # apostrophe
-        # does it close an open quote?
-        closes = None
-        for k in range(len(stack) - 1, -1, -1):
-            if ch in _PAIRS[stack[k][0]]:
-                closes = k
-                break
-        if closes is not None and ch in ("“",) and stack[closes][0] == "“" and not (nxt.isspace() or nxt in ",.;:!?)–-" or i + 1 == n):
-            closes = None  # “ after “: a new English-style opener, not a closer
-        if closes is not None:
-            opener, start = stack[closes]
-            if closes == 0:
-                quotes.append(Quote(start, i + 1, True, tuple(inner)))
-                inner = []
-            else:
-                inner.append((start, i + 1))
-            del stack[closes:]
-            continue
-        if ch in ("”", "’"):
-            continue  # closer without opener (or apostrophe)
-        if ch in ("“", '"', "«", "»") and (prev.isalnum() or prev in ".,!?;:…") and (nxt.isspace() or nxt in ",.;:!?)–-" or i + 1 == n):
-            continue  # a closing mark right after a word, with nothing open: a stray closer, not an opener
-        if ch == "“" and stack and stack[-1][0] == "„":
-            continue  # handled above; defensive
-        stack.append((ch, i))
-    if stack:
-        first_open = stack[0][1]
-        quotes.append(Quote(first_open, close_unclosed(first_open, n), False, tuple(inner)))
-    quotes.sort(key=lambda q: q.start)
-    return quotes
-
-
 # --------------------------------------------------------------------------- token view
 
 
@@ -736,7 +636,7 @@ def sentence_starts(doc: Doc, *, text: str | None = None, quotes: list[Quote] | 
         if "\n" in text[idx[i] : idx[i + 1]]:
             starts.add(i + 1)
     quotes = find_quotes(text) if quotes is None else quotes
-    openers = {q.start for q in quotes}
+    openers = {q.start for q in quotes if not q.orphan}
     closers = {q.end - 1 for q in quotes if q.closed}
     fixed = set()
     for st in starts:
@@ -2382,75 +2282,6 @@ def _to_attribution(doc: Doc, v: _View, c: _Cand, actors: ActorTable) -> Attribu
 # --------------------------------------------------------------------------- voice
 
 
-class QuotedMask:
-    """Which characters of ``doc.text`` are quoted speech: sorted, non-overlapping [start, end) intervals."""
-
-    def __init__(self, intervals: Iterable[tuple[int, int]], text_length: int):
-        merged: list[tuple[int, int]] = []
-        for s, e in sorted(i for i in intervals if i[1] > i[0]):
-            if merged and s <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-            else:
-                merged.append((s, e))
-        self.intervals = merged
-        self._starts = [s for s, _ in merged]
-        self.text_length = text_length
-
-    def contains(self, pos: int) -> bool:
-        k = bisect.bisect_right(self._starts, pos) - 1
-        return k >= 0 and pos < self.intervals[k][1]
-
-    def contains_all(self, positions: np.ndarray) -> np.ndarray:
-        """:meth:`contains` of every position (a boolean array)."""
-        if not self.intervals:
-            return np.zeros(len(positions), dtype=bool)
-        k = np.searchsorted(self._starts, positions, side="right") - 1
-        ends = np.array([e for _, e in self.intervals])
-        return (k >= 0) & (positions < ends[np.maximum(k, 0)])
-
-    def covered(self, start: int, end: int) -> int:
-        """Number of characters of [start, end) inside quoted text."""
-        total = 0
-        k = max(0, bisect.bisect_right(self._starts, start) - 1)
-        while k < len(self.intervals) and self.intervals[k][0] < end:
-            s, e = self.intervals[k]
-            total += max(0, min(e, end) - max(s, start))
-            k += 1
-        return total
-
-    def overlaps_all(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """Per span [starts[k], ends[k]): :meth:`covered` > 0 (a boolean array)."""
-        if not self.intervals:
-            return np.zeros(len(starts), dtype=bool)
-        # the last interval that starts before the span's end reaches furthest (intervals are disjoint)
-        k = np.searchsorted(self._starts, ends, side="left") - 1
-        interval_ends = np.array([e for _, e in self.intervals])
-        return (starts < ends) & (k >= 0) & (interval_ends[np.maximum(k, 0)] > starts)
-
-    def voice(self, start: int, end: int) -> str:
-        """``"quoted"`` when at least half of [start, end) is inside quoted text, else ``"own"``."""
-        if end <= start:
-            return "quoted" if self.contains(start) else "own"
-        return "quoted" if 2 * self.covered(start, end) >= end - start else "own"
-
-    def token_mask(self, doc: Doc) -> list[bool]:
-        """Per token: :meth:`voice` is ``"quoted"`` (computed with a prefix sum over the characters)."""
-        if not len(doc):
-            return []
-        table = doc.to_array([IDX, LENGTH]).astype(np.int64)
-        starts, ends = table[:, 0], table[:, 0] + table[:, 1]
-        size = max(self.text_length, int(ends.max()))
-        quoted = np.zeros(size + 1, dtype=np.int64)
-        for s, e in self.intervals:
-            quoted[s:e] = 1
-        cumulative = np.concatenate([[0], np.cumsum(quoted)])
-        covered = cumulative[np.minimum(ends, size)] - cumulative[np.minimum(starts, size)]
-        return (2 * covered >= ends - starts).tolist()
-
-    def __len__(self) -> int:
-        return len(self.intervals)
-
-
 def quoted_mask(
     doc: Doc,
     attributions: Sequence[Attribution] = (),
@@ -2459,19 +2290,21 @@ def quoted_mask(
     text: str | None = None,
     quotes: Sequence[Quote] | None = None,
 ) -> QuotedMask:
-    """Quoted speech of ``doc``: every span inside quotation marks plus the messages of direct attributions.
+    """Quoted speech of ``doc`` (:func:`analysis.quotes.quoted_speech`: quotations and speaker-labelled
+    paragraphs) plus the messages of direct attributions.
 
     Indirect and reported speech stay in the outlet's own voice (module docstring); ``include_indirect``
     adds the messages of indirect attributions (not reported ones: their 'message' is the whole sentence).
     ``text`` may pass ``doc.text`` when the caller has it (spaCy rebuilds it on every access), ``quotes``
     the result of :func:`find_quotes` for it.
     """
-    text = doc.text if text is None else text
-    intervals = [(q.start, q.end) for q in (find_quotes(text) if quotes is None else quotes)]
-    for a in attributions:
-        if a.form == "direct" or (include_indirect and a.form == "indirect"):
-            intervals.extend((p.start_char, p.end_char) for p in a.message_parts)
-    return QuotedMask(intervals, len(text))
+    messages = [
+        (p.start_char, p.end_char)
+        for a in attributions
+        if a.form == "direct" or (include_indirect and a.form == "indirect")
+        for p in a.message_parts
+    ]
+    return quoted_speech(doc, text=text, quotes=quotes, extra=messages)
 
 
 def voice_indices(doc: Doc, lexicons: Iterable[Lexicon], mask: QuotedMask) -> dict[str, float]:

@@ -40,15 +40,31 @@ words (:func:`extended_score`, weights ±1). ``--polarity sentiws:PATH`` (or ``r
 ``lexicon_auc_with_polarity`` (the score plus the imported lexicon's polar words outside quotes).
 
 Measured on ../shared/data/checkthat-subjectivity-de/train_de.tsv (800 sentences, 308 SUBJ),
-fallback pipeline, 5 x 5-fold nested CV, inner 4-fold, seeds 0–4 (default command above)::
+fallback pipeline, 5 x 5-fold nested CV, inner 4-fold, seeds 0–4 (default command above), with the
+one quote definition of :mod:`analysis.quotes` that the product uses (session 6)::
 
-    {"lexicon_auc": 0.7013, "classifier_macro_f1": 0.7192, "classifier_auc": 0.7793, "n_test": 800,
-     "classifier_macro_f1_sd": 0.0028, "classifier_macro_f1_repeats": [0.7172, 0.7161, 0.722, 0.7184, 0.7222],
-     "classifier_macro_f1_unread_half": 0.7016, "lexicon_auc_ci95": [0.6664, 0.7336],
-     "lexicon_auc_read_half": 0.7425, "lexicon_auc_unread_half": 0.6588, "lexicon_auc_unread_half_ci95": [0.6106, 0.7084],
-     "lexicon_auc_extended": 0.726, "lexicon_auc_extended_unread_half": 0.6725, …}
+    {"lexicon_auc": 0.6935, "classifier_macro_f1": 0.7118, "classifier_auc": 0.7738, "n_test": 800,
+     "classifier_macro_f1_sd": 0.004, "classifier_macro_f1_repeats": [0.7126, 0.7078, 0.71, 0.7103, 0.7184],
+     "classifier_macro_f1_unread_half": 0.6933, "lexicon_auc_ci95": [0.6593, 0.7272],
+     "lexicon_auc_read_half": 0.7313, "lexicon_auc_unread_half": 0.6547, "lexicon_auc_unread_half_ci95": [0.6069, 0.7037],
+     "lexicon_auc_extended": 0.72, "lexicon_auc_extended_unread_half": 0.6717, …}
 
-Honest reading against the targets of the issue (macro-F1 >= 0.72, lexicon AUC >= 0.70):
+Until session 6 this benchmark masked quotes with a rule of its own that the product did not use when
+its sourcing lexicons were loaded (the default): every paragraph opening with a capitalised label and
+a colon was quoted. On isolated CheckThat! sentences that rule hid the first person of 8 transcript
+lines, all OBJ ("Christian Drosten: Das stimmt, …", "Palmer: Ich schreibe, …"); on articles most such
+labels open the outlet's own lead-ins ("Der Grund:", "Zugegeben:"), so the product quotes only
+recurring labels (transcripts) and answers ("Antwort:"), which a single sentence cannot show. With
+the old rule the figures were lexicon AUC 0.7013 (unread half 0.6588) and macro-F1 0.7192 ± 0.0028;
+the shared definition with the old label rule gives 0.7011 / 0.6611 and 0.7163 (the orphan closing
+marks of :func:`analysis.quotes.find_quotes` change little); the product's rule costs the rest. The
+classifier's objectivity marker ``speaker_label`` (the sentence opens with a speaker label) was added
+after that measurement to give the classifier back what the old mask told it (without it: 0.7062).
+The tables below were measured with the old rule.
+
+Honest reading against the targets of the issue (macro-F1 >= 0.72, lexicon AUC >= 0.70): **neither is
+met.** Classifier 0.712 ± 0.004; lexicon 0.694 on all 800 and 0.655 on the unread half. What follows
+is the reading of session 2, with the old rule's figures:
 
 * Classifier: 0.719 ± 0.003 (mean ± SD over 5 repeats; 2 of 5 repeats reach 0.72) with C chosen
   only in inner folds: *not* robustly above 0.72. The earlier 0.7187 (C chosen on the same file)
@@ -59,8 +75,9 @@ Honest reading against the targets of the issue (macro-F1 >= 0.72, lexicon AUC >
   macro-F1 0.70.
 * Lexicon: 0.701 on all 800 sentences (95% CI 0.666–0.734), but 0.742 on the half that was read
   while the cues were extended and **0.659 on the unread half** (CI 0.611–0.708). The honest
-  figure is below 0.70 (and even the unread half is not perfectly untouched: the speaker-label
-  rule of ``indicators.quote_mask`` was added after reading false positives among all 800). The extended score (deontic modals +1, Konjunktiv I and reporting words −1:
+  figure is below 0.70 (and even the unread half was not perfectly untouched: the old speaker-label
+  rule was added after reading false positives among all 800). The extended score (deontic modals +1,
+  Konjunktiv I and reporting words −1:
   objectivity cues of reported speech after the CheckThat! guidelines, Antici et al. 2024) was
   chosen among a-priori variants on the read half only (0.777 there) and reaches **0.673 on the
   unread half** (0.726 on all): better, still below 0.70. Post hoc, subtracting digits as well
@@ -127,7 +144,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import indicators  # noqa: E402
+from analysis import indicators, quotes  # noqa: E402
 from analysis.lexicon import load_lexicons  # noqa: E402
 from analysis.pipeline import build_pipeline  # noqa: E402
 
@@ -190,7 +207,8 @@ CALENDAR = frozenset(
     "montag dienstag mittwoch donnerstag freitag samstag sonntag".split()
 )
 
-MARKERS = ("log_words", "digits", "quoted_share", "konjunktiv_i", "reporting", "capitalised_share", "parentheses", "colons")
+MARKERS = ("log_words", "digits", "quoted_share", "konjunktiv_i", "reporting", "capitalised_share", "parentheses", "colons",
+           "speaker_label")
 EXTRA = ("adjective_like", "deontic", "calendar")
 
 
@@ -200,7 +218,8 @@ def sentence_features(doc, polarity=None) -> dict[str, float]:
     * the subjectivity cues of :mod:`analysis.indicators` (outside quotes);
     * the matches of every category of the hedges, boosters and loaded_language lexicons;
     * objectivity markers: digits, share of quoted tokens, Konjunktiv I forms, reporting words,
-      share of capitalised words after the first (names), parentheses, colons, log length;
+      share of capitalised words after the first (names), parentheses, colons, log length, and whether
+      the sentence opens with a speaker label (a transcript line; :func:`analysis.quotes.opens_with_speaker_label`);
     * further general cues (:data:`EXTRA`): adjective-like words by suffix and deontic modals outside
       quotes (subjective), month and weekday names (objective);
     * with a polarity lexicon: its polar words outside quotes.
@@ -223,6 +242,7 @@ def sentence_features(doc, polarity=None) -> dict[str, float]:
     f["capitalised_share"] = sum(1 for i, t in enumerate(words) if i > 0 and t.text[:1].isupper()) / max(1, len(words))
     f["parentheses"] = sum(1 for t in tokens if t.text in "()")
     f["colons"] = sum(1 for t in tokens if t.text == ":")
+    f["speaker_label"] = float(bool(tokens) and quotes.opens_with_speaker_label(doc, tokens[0].i))
     f["adjective_like"] = sum(1 for t in own if ADJECTIVE_SUFFIX.match(t.text))
     f["deontic"] = sum(1 for t in own if t.lower_ in DEONTIC)
     f["calendar"] = sum(1 for t in words if t.lower_ in CALENDAR)

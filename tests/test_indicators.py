@@ -47,9 +47,12 @@ def bare():
         ('Er nannte es "absurd" und ging.', ["absurd"]),
         # an unclosed quote ends at the paragraph break
         ("„Das ist absurd\n\nDie Regierung schwieg.", ["Das", "ist", "absurd"]),
-        # transcript turn and attribution heading
-        ("Korinna Hennig: Was ist denn anders?", ["Korinna", "Hennig", "Was", "ist", "denn", "anders"]),
-        ("Kreml: Russland braucht auch Sicherheit\n\nPeskow sprach.", ["Kreml", "Russland", "braucht", "auch", "Sicherheit"]),
+        # transcript turns (the label opens two paragraphs); a one-off label and an attribution heading are
+        # the outlet's text (analysis.quotes)
+        ("Hennig: Was ist denn anders?\nDrosten: Vieles.\nHennig: Wieso?",
+         ["Hennig", "Was", "ist", "denn", "anders", "Hennig", "Wieso"]),
+        ("Korinna Hennig: Was ist denn anders?", []),
+        ("Kreml: Russland braucht auch Sicherheit\n\nPeskow sprach.", []),
         # a discourse label is not a speaker
         ("Fazit: Diplomatie vor Militär", []),
     ],

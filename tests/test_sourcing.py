@@ -140,8 +140,10 @@ def test_kremlin_critics_are_not_the_kremlin(nlp, resources):
         ("„Das ist gut. Das bleibt so“, sagte er.", ["„Das ist gut. Das bleibt so“"]),
         # apostrophes are not quotation marks
         ("Putin’s Pläne und geht’s gut?", []),
-        # a closing mark without an opener is ignored
-        ("Das war es“, sagte er.", []),
+        # a closing mark without an opener before its frame ends an orphan quotation (analysis.quotes);
+        # one inside a sentence is a scare quote that lost its opener, and is ignored
+        ("Das war es“, sagte er.", ["Das war es“"]),
+        ("Er nannte diese Grenzen“ im Kontext wichtig.", []),
     ],
 )
 def test_find_quotes_styles(text, quoted):
