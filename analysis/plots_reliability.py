@@ -403,7 +403,7 @@ def plot_own_voice(ax: Axes, data: pd.DataFrame, *, lexicon: str, poles: Sequenc
 
 def own_voice_figure(data: pd.DataFrame, *, lexicon: str, poles: Sequence[str] | None, palette: Mapping[str, str],
                      n_articles: Mapping[str, int], small_sample: Mapping[str, bool], width_in: float) -> Figure:
-    notes = ["Own voice = matches outside quotation marks (indirect speech is the outlet's paraphrase and counts as own voice). Lines: 95% bootstrap CI over articles; "
+    notes = ["Own voice = matches outside quotation marks and transcript turns (indirect speech is the outlet's paraphrase and counts as own voice). Lines: 95% bootstrap CI over articles; "
              "arrow: from whole text to own voice."]
     notes += _small_note(small_sample, list(data["outlet"]))
     fig = plots._figure(width_in, 0.9 + 0.5 * max(len(data), 1), notes=notes)

@@ -101,7 +101,7 @@ def own_voice_finding(data: pd.DataFrame, *, lexicon: str, poles: Sequence[str] 
     both = data[data["whole"].notna() & data["own"].notna()]
     if both.empty:
         if data["whole"].notna().any():
-            return f"No outlet uses {lexicon} pole terms in its own voice: every match is inside quotation marks."
+            return f"No outlet uses {lexicon} pole terms in its own voice: every match is quoted speech (in quotation marks or a transcript turn)."
         return f"No outlet has a {lexicon} pole term, so there is no index to compare."
     shift = (both["own"] - both["whole"])
     row = both.loc[shift.abs().idxmax()]
