@@ -164,3 +164,20 @@ def test_transcript_answers_are_not_the_outlets_subjectivity(nlp, shipped_lexico
 def test_sourcing_reexports_the_quote_finder():
     assert S.find_quotes is Q.find_quotes and S.QuotedMask is Q.QuotedMask and S.Quote is Q.Quote
     assert (ROOT / "analysis" / "quotes.py").is_file()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Christian Drosten: Das stimmt, also es gibt natürlich Coronaviren.", True),
+        ("Stew (12:43): Also, wenn du das weißt.", True),
+        ("Antwort: Das weiß niemand.", True),
+        ("Frage: Wird es einen zweiten Lockdown geben?", False),  # the interviewer: the outlet's voice
+        ("Fazit: Die Zahlen steigen.", False),
+        ("Zum Vergleich: 2019 waren es weniger.", False),
+        ("Die Regierung sagte: Wir prüfen das.", False),
+    ],
+)
+def test_single_sentences_that_open_with_a_speaker_label(bare, text, expected):
+    """The subjectivity benchmark's ``speaker_label`` marker, for sentences without their paragraphs."""
+    assert Q.opens_with_speaker_label(bare(text), 0) is expected
