@@ -166,17 +166,42 @@ def bootstrap_ratio_cis(
     ``table`` is ``n_articles × n_columns``; each measure is ``(numerator_weights,
     denominator_weights, scale)``: vectors over the columns, so numerator = table @ weights.
     """
-    num_w = np.stack([m[0] for m in measures], axis=1)  # columns × measures
-    den_w = np.stack([m[1] for m in measures], axis=1)
-    scales = np.array([m[2] for m in measures])
     return bootstrap_intervals(
         table,
-        lambda sums: ratio(sums @ num_w, sums @ den_w, scales),
+        ratio_statistic(measures),
         rng=rng,
         n_resamples=n_resamples,
         ci=ci,
         max_cells=max_cells,
     )
+
+
+def compile_ratio_measures(
+    measures: Sequence[RatioMeasure],
+) -> tuple[list[str], list[tuple[np.ndarray, np.ndarray, float]]]:
+    """The article columns the measures read (sorted) and each measure as ``(numerator_weights,
+    denominator_weights, scale)`` over those columns, the form :func:`bootstrap_ratio_cis` takes."""
+    columns = sorted({c for m in measures for c in (m.numerator_plus, m.numerator_minus, *m.denominator) if c})
+    col_index = {c: i for i, c in enumerate(columns)}
+    compiled = []
+    for m in measures:
+        num, den = np.zeros(len(columns)), np.zeros(len(columns))
+        if m.numerator_plus:
+            num[col_index[m.numerator_plus]] += 1.0
+        if m.numerator_minus:
+            num[col_index[m.numerator_minus]] -= 1.0
+        for c in m.denominator:
+            den[col_index[c]] += 1.0
+        compiled.append((num, den, m.scale))
+    return columns, compiled
+
+
+def ratio_statistic(measures: Sequence[tuple[np.ndarray, np.ndarray, float]]) -> Callable[[np.ndarray], np.ndarray]:
+    """Column sums (``resamples × columns``) → the compiled measures' ratios (``resamples × measures``)."""
+    num_w = np.stack([m[0] for m in measures], axis=1)  # columns × measures
+    den_w = np.stack([m[1] for m in measures], axis=1)
+    scales = np.array([m[2] for m in measures])
+    return lambda sums: ratio(sums @ num_w, sums @ den_w, scales)
 
 
 def outlet_seed(seed: int, outlet: str) -> list[int]:
@@ -209,26 +234,11 @@ def aggregate_outlets(
         narrow = articles[[c for c in articles.columns if c in used]]
         articles = pd.concat([narrow, pd.DataFrame(derived, index=articles.index)], axis=1)
     measures = [_as_ratio(m) for m in measures]
-    columns = sorted({c for m in measures for c in (m.numerator_plus, m.numerator_minus, *m.denominator) if c})
+    columns, compiled = compile_ratio_measures(measures)
     missing = [c for c in columns if c not in articles.columns]
     if missing:
         raise KeyError(f"articles table lacks columns needed for aggregation: {missing}")
     col_index = {c: i for i, c in enumerate(columns)}
-
-    def weights(plus: str | None, minus: str | None = None) -> np.ndarray:
-        w = np.zeros(len(columns))
-        if plus:
-            w[col_index[plus]] += 1.0
-        if minus:
-            w[col_index[minus]] -= 1.0
-        return w
-
-    compiled = []
-    for m in measures:
-        den = np.zeros(len(columns))
-        for c in m.denominator:
-            den[col_index[c]] += 1.0
-        compiled.append((weights(m.numerator_plus, m.numerator_minus), den, m.scale))
 
     outlets = list(outlet_order) if outlet_order else sorted(articles["outlet"].unique())
     rows = []

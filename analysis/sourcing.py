@@ -38,9 +38,9 @@ Voice (own vs quoted)
 ``quoted`` is everything inside quotation marks: the messages of direct quotes and also scare quotes and
 titles (the marks say the words are someone else's); and the speaker turns of dialogue and interview
 transcripts ("Drosten: …" opening two paragraphs, "Antwort: …"; not the interviewer's "Frage: …").
-Both come from :mod:`analysis.quotes`, the one definition the indicators use too. Indirect and reported speech stay ``own``: German
-indirect speech is the reporter's paraphrase and carries the outlet's word choice. The seeds show why: dpa
-writes "Peskow erinnerte daran, dass der … andauernde Krieg gegen die Ukraine seine Wurzeln … habe" —
+Both come from :mod:`analysis.quotes`, the one definition the indicators use too. Indirect and reported
+speech stay ``own``: German indirect speech is the reporter's paraphrase and carries the outlet's word
+choice. The seeds show why: dpa writes "Peskow erinnerte daran, dass der … andauernde Krieg gegen die Ukraine seine Wurzeln … habe" —
 Peskow never says "Krieg gegen die Ukraine"; that is dpa's naming inside indirect speech. A term inside
 „…“ ("Ukraine-Konflikt" in Peskow's quote) is the speaker's. :func:`quoted_mask` also offers
 ``include_indirect=True`` for users who want attributed content of every form excluded.

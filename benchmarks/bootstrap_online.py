@@ -31,17 +31,19 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analysis.aggregate import _as_ratio, bootstrap_ratio_cis, framing_measures, outlet_seed, ratio  # noqa: E402
+from analysis.aggregate import (  # noqa: E402
+    _as_ratio, bootstrap_ratio_cis, compile_ratio_measures, framing_measures, outlet_seed, ratio_statistic,
+)
 from analysis.pipeline import _resolve_lexicons  # noqa: E402
 
 
-def poisson_cis(table: np.ndarray, num_w, den_w, scales, *, rng, n_resamples: int, batch: int = 256) -> list[tuple[float, float]]:
+def poisson_cis(table: np.ndarray, compiled, *, rng, n_resamples: int, batch: int = 256) -> list[tuple[float, float]]:
     """95% percentile intervals from resampled column sums accumulated batch by batch."""
     sums = np.zeros((n_resamples, table.shape[1]))
     for start in range(0, len(table), batch):
         part = table[start : start + batch]
         sums += rng.poisson(1.0, size=(n_resamples, len(part))) @ part
-    stats = ratio(sums @ num_w, sums @ den_w, scales)
+    stats = ratio_statistic(compiled)(sums)
     out = []
     for col in stats.T:
         col = col[~np.isnan(col)]
@@ -60,23 +62,10 @@ def main() -> None:
     articles = pd.read_parquet(args.articles)
     lexicons, _ = _resolve_lexicons(None, None)
     measures = [_as_ratio(m) for m in framing_measures(lexicons)]
-    columns = sorted({c for m in measures for c in (m.numerator_plus, m.numerator_minus, *m.denominator) if c})
+    columns, compiled = compile_ratio_measures(measures)
     missing = [c for c in columns if c not in articles.columns]
     if missing:
         sys.exit(f"{args.articles} lacks columns of the shipped lexicons: {missing[:5]}")
-    index = {c: i for i, c in enumerate(columns)}
-    compiled = []
-    for m in measures:
-        num, den = np.zeros(len(columns)), np.zeros(len(columns))
-        num[index[m.numerator_plus]] += 1.0
-        if m.numerator_minus:
-            num[index[m.numerator_minus]] -= 1.0
-        for c in m.denominator:
-            den[index[c]] += 1.0
-        compiled.append((num, den, m.scale))
-    num_w = np.stack([c[0] for c in compiled], axis=1)
-    den_w = np.stack([c[1] for c in compiled], axis=1)
-    scales = np.array([c[2] for c in compiled])
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
     rows, cpu = [], {"multinomial": 0.0, "poisson": 0.0}
@@ -91,7 +80,7 @@ def main() -> None:
             b = bootstrap_ratio_cis(table, compiled, rng=np.random.default_rng(outlet_seed(1, outlet)),
                                     n_resamples=args.resamples, ci=0.95)
             t2 = time.process_time()
-            c = poisson_cis(table, num_w, den_w, scales, rng=np.random.default_rng(outlet_seed(0, outlet)),
+            c = poisson_cis(table, compiled, rng=np.random.default_rng(outlet_seed(0, outlet)),
                             n_resamples=args.resamples)
             t3 = time.process_time()
             if label == "all":

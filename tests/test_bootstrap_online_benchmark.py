@@ -32,21 +32,19 @@ def test_poisson_intervals_match_the_multinomial_ones(bench):
     table = np.column_stack([matches, tokens])
     measure = (np.array([1.0, 0.0]), np.array([0.0, 1.0]), 1000.0)
     (low_m, high_m), = bootstrap_ratio_cis(table, [measure], rng=np.random.default_rng(0), n_resamples=2000, ci=0.95)
-    (low_p, high_p), = bench.poisson_cis(table, measure[0][:, None], measure[1][:, None], np.array([1000.0]),
-                                         rng=np.random.default_rng(0), n_resamples=2000, batch=64)
+    (low_p, high_p), = bench.poisson_cis(table, [measure], rng=np.random.default_rng(0), n_resamples=2000, batch=64)
     estimate = 1000 * matches.sum() / tokens.sum()
     assert low_p < estimate < high_p
     assert abs((high_p - low_p) - (high_m - low_m)) / (high_m - low_m) < 0.1
     # the batch size does not matter for the sums, only the order of the draws
-    again = bench.poisson_cis(table, measure[0][:, None], measure[1][:, None], np.array([1000.0]),
-                              rng=np.random.default_rng(0), n_resamples=2000, batch=64)
+    again = bench.poisson_cis(table, [measure], rng=np.random.default_rng(0), n_resamples=2000, batch=64)
     assert again == [(low_p, high_p)]
 
 
 def test_undefined_ratios_give_nan_intervals(bench):
     table = np.zeros((5, 2))  # no tokens: every resampled ratio is undefined
-    out = bench.poisson_cis(table, np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]]), np.array([1000.0]),
-                            rng=np.random.default_rng(0), n_resamples=50)
+    measure = (np.array([1.0, 0.0]), np.array([0.0, 1.0]), 1000.0)
+    out = bench.poisson_cis(table, [measure], rng=np.random.default_rng(0), n_resamples=50)
     assert np.isnan(out[0][0]) and np.isnan(out[0][1])
 
 
