@@ -195,8 +195,6 @@ def find_quotes(text: str) -> list[Quote]:
             continue  # closer without opener (or apostrophe)
         if ch in ("“", '"', "«", "»") and (prev.isalnum() or prev in ".,!?;:…") and (nxt.isspace() or nxt in ",.;:!?)–-" or i + 1 == n):
             continue  # a closing mark right after a word: a stray closer (a scare quote that lost its opener), not an opener
-        if ch == "“" and stack and stack[-1][0] == "„":
-            continue  # handled above; defensive
         stack.append((ch, i))
     if stack:
         first_open = stack[0][1]
@@ -278,6 +276,7 @@ class QuotedMask:
                 merged.append((s, e))
         self.intervals = merged
         self._starts = [s for s, _ in merged]
+        self._ends = np.array([e for _, e in merged], dtype=np.int64)
         self.text_length = text_length
 
     def contains(self, pos: int) -> bool:
@@ -289,8 +288,7 @@ class QuotedMask:
         if not self.intervals:
             return np.zeros(len(positions), dtype=bool)
         k = np.searchsorted(self._starts, positions, side="right") - 1
-        ends = np.array([e for _, e in self.intervals])
-        return (k >= 0) & (positions < ends[np.maximum(k, 0)])
+        return (k >= 0) & (positions < self._ends[np.maximum(k, 0)])
 
     def covered(self, start: int, end: int) -> int:
         """Number of characters of [start, end) inside quoted text."""
@@ -308,8 +306,7 @@ class QuotedMask:
             return np.zeros(len(starts), dtype=bool)
         # the last interval that starts before the span's end reaches furthest (intervals are disjoint)
         k = np.searchsorted(self._starts, ends, side="left") - 1
-        interval_ends = np.array([e for _, e in self.intervals])
-        return (starts < ends) & (k >= 0) & (interval_ends[np.maximum(k, 0)] > starts)
+        return (starts < ends) & (k >= 0) & (self._ends[np.maximum(k, 0)] > starts)
 
     def voice(self, start: int, end: int) -> str:
         """``"quoted"`` when at least half of [start, end) is inside quoted text, else ``"own"``."""
