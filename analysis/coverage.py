@@ -82,4 +82,31 @@ def entry_coverage(
                 }
             )
         rows.extend(sorted(lex_rows, key=lambda r: -r["n_matches"]))
+        rows.extend(_semantic_rows(evidence, lex, outlet_of, n_examples))
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def _semantic_rows(evidence: pd.DataFrame, lex: Lexicon, outlet_of: dict, n_examples: int) -> list[dict]:
+    """One row per semantic category (entry id ``semantic``): the sentences its scorer flagged."""
+    if not lex.semantic_categories:
+        return []
+    flagged = (
+        evidence[(evidence["lexicon"] == lex.name) & (evidence.get("method", pd.Series(index=evidence.index, dtype=object)) == "semantic")]
+        if len(evidence) and "method" in evidence.columns
+        else evidence.iloc[0:0]
+    )
+    rows = []
+    for cat in lex.semantic_categories:
+        grp = flagged[flagged["category"] == cat] if len(flagged) else flagged
+        outlets = grp["article_id"].map(outlet_of).value_counts() if len(grp) else pd.Series(dtype=int)
+        examples = [
+            f"{r.article_id}: [{r.text[:120]}] score {r.score:.3f}; nearest example: {r.nearest_example[:80]}"
+            for r in grp.drop_duplicates("article_id").head(n_examples).itertuples()
+        ] if len(grp) else []
+        rows.append({
+            "lexicon": lex.name, "entry_id": "semantic", "category": cat, "n_matches": len(grp),
+            "n_articles": int(grp["article_id"].nunique()) if len(grp) else 0,
+            "outlets": ", ".join(f"{o} ({n})" for o, n in outlets.items()), "forms": "",
+            "examples": " | ".join(examples),
+        })
+    return rows

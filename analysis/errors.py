@@ -28,3 +28,7 @@ class LexiconError(QuellenlageError):
 
 class PipelineError(QuellenlageError):
     """The NLP pipeline cannot be built (e.g. an unknown spaCy model name)."""
+
+
+class EncoderError(QuellenlageError):
+    """A sentence encoder cannot be used here (unknown name, missing package or model)."""

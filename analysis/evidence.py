@@ -26,11 +26,25 @@ from typing import Callable, Iterable, Mapping
 import pandas as pd
 
 #: Keys of every line of ``evidence.jsonl``, in this order.
-EVIDENCE_COLUMNS = ["article_id", "lexicon", "entry_id", "category", "start_char", "end_char", "text", "left", "right", "voice", "matched_articles"]
+EVIDENCE_COLUMNS = [
+    "article_id", "lexicon", "entry_id", "category", "start_char", "end_char", "text", "left", "right", "voice",
+    "matched_articles", "method", "score", "nearest_example", "nearest_example_source", "similarity",
+]
 #: Keyword-in-context lines per lexicon × category × outlet kept for the report.
 DEFAULT_KWIC_LINES = 6
 
 _KWIC_FIELDS = ("article_id", "left", "text", "right", "start_char")
+#: Extra fields kept for the sample lines of semantic flags (score and nearest example).
+_SEMANTIC_FIELDS = ("score", "nearest_example", "similarity", "voice")
+#: Suffix of the summary's category key for semantic flags: ``(lexicon, "C.semantic", outlet)``, so
+#: semantic and lexical lines of one category are never mixed in a group.
+SEMANTIC_GROUP = ".semantic"
+
+
+def group_category(record: Mapping) -> str:
+    """The summary group's category: ``C`` for a lexical line, ``C.semantic`` for a semantic flag."""
+    category = str(record["category"])
+    return category + SEMANTIC_GROUP if record.get("method") == "semantic" else category
 
 
 def json_default(value):
@@ -103,17 +117,19 @@ class EvidenceSummary:
             if outlet is None:
                 continue
             self.n_lines += 1
-            key = (str(rec["lexicon"]), str(rec["category"]), str(outlet))
+            semantic = rec.get("method") == "semantic"
+            key = (str(rec["lexicon"]), group_category(rec), str(outlet))
             self.group_totals[key] += 1
-            if self.forms_lexicons is None or key[0] in self.forms_lexicons:
+            if not semantic and (self.forms_lexicons is None or key[0] in self.forms_lexicons):
                 self.forms[(key[0], key[1], str(rec["entry_id"]), key[2], str(rec["text"]))] += 1
             by_group.setdefault(key, {}).setdefault(str(rec["article_id"]), []).append(rec)
         for key, articles in by_group.items():
             candidates = self.samples.setdefault(key, [])
             for article_id, recs in articles.items():
                 recs.sort(key=lambda r: int(r["start_char"]))
+                fields = _KWIC_FIELDS + _SEMANTIC_FIELDS if key[1].endswith(SEMANTIC_GROUP) else _KWIC_FIELDS
                 for rank, rec in enumerate(recs[: self.max_lines]):
-                    candidates.append((rank, article_id, int(rec["start_char"]), tuple(rec[f] for f in _KWIC_FIELDS)))
+                    candidates.append((rank, article_id, int(rec["start_char"]), tuple(rec.get(f) for f in fields)))
             self._trim(key)
 
     def _trim(self, key) -> None:
@@ -150,7 +166,8 @@ class EvidenceSummary:
         """The picked lines of one group, in article/offset order (columns article_id, left, text, right, start_char)."""
         candidates = sorted(self.samples.get(key, []), key=lambda c: c[:3])[: self.max_lines]
         candidates.sort(key=lambda c: (c[1], c[2]))
-        return pd.DataFrame([c[3] for c in candidates], columns=list(_KWIC_FIELDS))
+        fields = _KWIC_FIELDS + _SEMANTIC_FIELDS if key[1].endswith(SEMANTIC_GROUP) else _KWIC_FIELDS
+        return pd.DataFrame([c[3] for c in candidates], columns=list(fields))
 
     def forms_frame(self, lexicon: str | None = None) -> pd.DataFrame:
         """Line counts per ``lexicon, category, entry_id, outlet, text`` (one lexicon or all)."""

@@ -72,12 +72,22 @@ EXCLUDE_LABEL = "__exclude__"
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 LEXICON_KEYS = {"name", "version", "description", "poles", "default_match", "language", "sources"}
-CATEGORY_KEYS = {"description", "example"}
+CATEGORY_KEYS = {"description", "example", "examples"}
 ENTRY_KEYS = {"id", "category", "terms", "match", "exclude", "source", "note", "needs_context"}
 CONTEXT_KEYS = {"terms", "match", "window", "source"}
-TOP_KEYS = {"lexicon", "categories", "context", "entry"}
+TOP_KEYS = {"lexicon", "categories", "context", "entry", "semantic"}
+SEMANTIC_KEYS = {"description", "counter_examples"}
+EXAMPLE_KEYS = {"text", "source"}
 #: Span label/id of topic-context terms; never appears in doc.spans.
 CONTEXT_LABEL = "__context__"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example sentence of a semantic category (or a counter-example), with where it comes from."""
+
+    text: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,8 @@ class Category:
     name: str
     description: str
     example: str = ""
+    #: example sentences of the category's claim (the semantic scorer's positives)
+    examples: tuple[Example, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,10 +135,17 @@ class Lexicon:
     poles: tuple[str, str] | None = None
     path: Path | None = field(default=None, compare=False)
     context: TopicContext | None = None
+    #: sentences on the lexicon's topic that carry none of its claims (the semantic scorer's negatives)
+    counter_examples: tuple[Example, ...] = ()
 
     @property
     def category_names(self) -> list[str]:
         return list(self.categories)
+
+    @property
+    def semantic_categories(self) -> list[str]:
+        """Categories with example sentences: the ones a semantic scorer is compiled for."""
+        return [c.name for c in self.categories.values() if c.examples]
 
     @property
     def spans_key(self) -> str:
@@ -150,6 +169,14 @@ class Lexicon:
                     "entries": [e.id for e in self.entries if e.needs_context],
                 }
                 if self.context
+                else None
+            ),
+            "semantic": (
+                {
+                    "categories": {c: len(self.categories[c].examples) for c in self.semantic_categories},
+                    "counter_examples": len(self.counter_examples),
+                }
+                if self.semantic_categories
                 else None
             ),
             "path": str(self.path) if self.path else "",
@@ -207,6 +234,32 @@ def _string_list(problems: _Problems, where: str, table: dict, key: str, *, requ
     return tuple(" ".join(v.split()) for v in value)
 
 
+def _examples(problems: _Problems, where: str, table: dict, key: str) -> tuple[Example, ...]:
+    """A list of ``{ text = "...", source = "..." }`` tables (optional key)."""
+    value = table.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.add(where, f"{key!r} must be a list of tables {{ text = \"...\", source = \"...\" }}, got {type(value).__name__}")
+        return ()
+    out: list[Example] = []
+    seen: dict[str, int] = {}
+    for number, item in enumerate(value, start=1):
+        here = f"{where} {key}[{number}]"
+        if not isinstance(item, dict):
+            problems.add(here, f"must be a table {{ text = \"...\", source = \"...\" }}, got {item!r}")
+            continue
+        _check_keys(problems, here, item, EXAMPLE_KEYS)
+        text = " ".join(_string(problems, here, item, "text", required=True).split())
+        source = _string(problems, here, item, "source", required=True)
+        if text in seen:
+            problems.add(here, f"the same text as {key}[{seen[text]}]; each example sentence once")
+        elif text:
+            seen[text] = number
+            out.append(Example(text, source))
+    return tuple(out)
+
+
 def parse_lexicon(data: dict, path: Path) -> Lexicon:
     """Validate parsed TOML ``data`` of the file ``path``; raise one LexiconError listing all problems."""
     problems = _Problems(path)
@@ -247,6 +300,7 @@ def parse_lexicon(data: dict, path: Path) -> Lexicon:
             cname,
             _string(problems, where, ctable, "description", required=True),
             _string(problems, where, ctable, "example", required=False),
+            _examples(problems, where, ctable, "examples"),
         )
 
     poles = head.get("poles")
@@ -325,8 +379,27 @@ def parse_lexicon(data: dict, path: Path) -> Lexicon:
             problems.add(where, "needs_context = true but the lexicon has no [context] table with the topic terms")
         entries.append(Entry(eid, category, terms, match, source, exclude, note, needs_context))
 
+    counter_examples: tuple[Example, ...] = ()
+    semantic = data.get("semantic")
+    if semantic is not None:
+        if not isinstance(semantic, dict):
+            problems.add("[semantic]", "must be a table with counter_examples (and an optional description)")
+        else:
+            _check_keys(problems, "[semantic]", semantic, SEMANTIC_KEYS)
+            _string(problems, "[semantic]", semantic, "description", required=False)
+            counter_examples = _examples(problems, "[semantic]", semantic, "counter_examples")
+            if not any(c.examples for c in categories.values()):
+                problems.add("[semantic]", "counter-examples without any category 'examples': add example sentences to a category")
+    if any(c.examples for c in categories.values()) and not counter_examples:
+        problems.add("[semantic]", "categories have 'examples' but the lexicon has no [semantic] counter_examples "
+                     "(sentences on the topic that carry no claim; the scorer needs both)")
+    positives = {ex.text: c.name for c in categories.values() for ex in c.examples}
+    for ex in counter_examples:
+        if ex.text in positives:
+            problems.add("[semantic]", f"counter-example {ex.text[:60]!r} is also an example of category {positives[ex.text]!r}")
+
     problems.raise_if_any()
-    return Lexicon(name, version, description, categories, tuple(entries), poles, path, context)
+    return Lexicon(name, version, description, categories, tuple(entries), poles, path, context, counter_examples)
 
 
 def load_lexicon(path: str | Path) -> Lexicon:
@@ -552,7 +625,7 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
             jobs.append((entry, entry.category, term))
         for term in entry.exclude:
             jobs.append((entry, EXCLUDE_LABEL, term))
-    if lexicon.context and any(e.needs_context for e in lexicon.entries):
+    if needs_context_patterns(lexicon):
         ctx_entry = Entry(CONTEXT_LABEL, CONTEXT_LABEL, lexicon.context.terms, lexicon.context.match, lexicon.context.source)
         jobs.extend((ctx_entry, CONTEXT_LABEL, term) for term in ctx_entry.terms)
     patterns: list[CompiledPattern] = []
@@ -591,6 +664,14 @@ def compile_patterns(lexicon: Lexicon, nlp: Language) -> CompiledLexicon:
         regex = "(?:" + "|".join(sorted(set(bodies), key=lambda b: (-len(b), b))) + ")"
         patterns.append(CompiledPattern(label, entry_id, (TokenPredicate("PREFIX", regex),)))
     return CompiledLexicon(patterns)
+
+
+def needs_context_patterns(lexicon: Lexicon) -> bool:
+    """Whether a lexicon's topic-context terms are matched: for entries that need the context, and
+    for the semantic layer, which scores only sentences near a context term."""
+    return lexicon.context is not None and (
+        any(e.needs_context for e in lexicon.entries) or bool(lexicon.semantic_categories)
+    )
 
 
 def _sentence_index(doc: Doc):
@@ -644,17 +725,19 @@ def ruler_name(lexicon: Lexicon) -> str:
 
 @Language.factory(
     "quellenlage_lexicon",
-    default_config={"spans_key": "lexicon", "context_entries": [], "context_window": -1},
+    default_config={"spans_key": "lexicon", "context_entries": [], "context_window": -1, "keep_context": False},
     assigns=["doc.spans"],
     requires=["token.norm"],
 )
 def make_lexicon_matcher(
-    nlp: Language, name: str, spans_key: str, context_entries: list[str], context_window: int
+    nlp: Language, name: str, spans_key: str, context_entries: list[str], context_window: int, keep_context: bool
 ) -> LexiconMatcher:
     """One lexicon's matcher (patterns are added by :func:`add_lexicon_rulers`).
 
     ``context_entries``: ids of entries that only count when a context term occurs within
-    ``context_window`` sentences (-1: anywhere in the article).
+    ``context_window`` sentences (-1: anywhere in the article). ``keep_context``: keep the start
+    tokens of the context terms in ``doc.user_data`` (:func:`analysis.matcher.context_key`), which
+    the semantic layer reads to choose the sentences it scores.
     """
     needs = frozenset(context_entries)
     window = None if context_window < 0 else context_window
@@ -662,7 +745,7 @@ def make_lexicon_matcher(
     def spans_filter(matches: list[Span]) -> list[Span]:
         return resolve_lexicon_spans((), matches, context_entries=needs, window=window)
 
-    return LexiconMatcher(nlp, name, spans_key, spans_filter)
+    return LexiconMatcher(nlp, name, spans_key, spans_filter, CONTEXT_LABEL if keep_context else None)
 
 
 def add_lexicon_rulers(nlp: Language, lexicons: Iterable[Lexicon]) -> Language:
@@ -683,6 +766,7 @@ def add_lexicon_rulers(nlp: Language, lexicons: Iterable[Lexicon]) -> Language:
                 "spans_key": lex.spans_key,
                 "context_entries": [e.id for e in lex.entries if e.needs_context and lex.context],
                 "context_window": -1 if not lex.context or lex.context.window is None else lex.context.window,
+                "keep_context": bool(lex.semantic_categories) and lex.context is not None,
             },
         )
         component.add(compiled_lex.patterns)

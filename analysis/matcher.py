@@ -154,8 +154,17 @@ class LexiconMatcher:
     spans) and returns the spans to keep.
     """
 
-    def __init__(self, nlp: Language, name: str, spans_key: str, spans_filter: Callable[[list[Span]], list[Span]]):
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        spans_key: str,
+        spans_filter: Callable[[list[Span]], list[Span]],
+        context_label: str | None = None,
+    ):
         self.name = name
+        #: label of topic-context spans whose start tokens are kept in ``doc.user_data`` (semantic layer)
+        self.context_label = context_label
         self.vocab = nlp.vocab
         self.spans_key = spans_key
         self.spans_filter = spans_filter
@@ -252,4 +261,11 @@ class LexiconMatcher:
             for label, entry_id, start, end in self.matches(doc)
         ]
         doc.spans[self.spans_key] = self.spans_filter(spans)
+        if self.context_label is not None:
+            doc.user_data[context_key(self.spans_key)] = sorted({s.start for s in spans if s.label_ == self.context_label})
         return doc
+
+
+def context_key(spans_key: str) -> tuple[str, str]:
+    """``doc.user_data`` key of the start tokens of a lexicon's topic-context terms (when kept)."""
+    return ("quellenlage.context", spans_key)

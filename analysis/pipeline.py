@@ -42,6 +42,7 @@ from .sourcing import SourcingResources, analyze_sourcing
 from .errors import LexiconError
 from .lexicon import Lexicon, LexiconSet, add_lexicon_rulers, load_lexicons, ruler_name
 from .nlp import describe_pipeline, load_base_pipeline, pipeline_summary
+from .semantic_run import SemanticSettings, prepare_semantic, semantic_measures
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +84,16 @@ def analyze_doc(
     article: Article,
     lexicons: Sequence[Lexicon],
     sourcing: SourcingResources | None = None,
+    semantic=None,
 ) -> tuple[dict, list[dict]]:
     """The per-article step: one flat row of numbers and the evidence (dicts) backing its counts.
 
     Framing counts per lexicon; with ``sourcing`` resources the attributions, voices and the
     own-voice indices (:mod:`analysis.sourcing`), which also give every evidence line its
     ``voice`` (``own`` or ``quoted``); then the reliability indicators (readability, epistemic
-    markers, subjectivity; :mod:`analysis.indicators`).
+    markers, subjectivity; :mod:`analysis.indicators`). ``semantic``: a
+    :class:`analysis.semantic_run.SemanticRunner` (sentences flagged by the lexicons' semantic
+    scorers; :mod:`analysis.semantic`), or None.
     """
     row = {
         "article_id": article.id,
@@ -102,7 +106,11 @@ def analyze_doc(
     }
     framing_row, framing_evidence = measure_framing(doc, article.id, lexicons, text=article.text)
     row.update(framing_row)
-    evidence = [e.as_dict() for e in framing_evidence]
+    evidence = [dict(e.as_dict(), method="lexical") for e in framing_evidence]
+    if semantic is not None:
+        semantic_row, semantic_evidence = semantic(doc, article.id, article.text)
+        row.update(semantic_row)
+        evidence.extend(semantic_evidence)
     token_mask = None
     if sourcing is not None:
         result = analyze_sourcing(
@@ -154,6 +162,8 @@ class BatchResult:
     summary: EvidenceSummary
     fingerprints: list
     terms: OutletTermCounts | None = None
+    #: sentences scored by the semantic layer in this batch
+    n_semantic: int = 0
 
 
 class ArticleBatchAnalyzer:
@@ -190,6 +200,8 @@ class ArticleBatchAnalyzer:
         cache_dir: str | Path | None = None,
         zone_articles: int = DEFAULT_ZONE_ARTICLES,
         warm_articles: int = DEFAULT_WARM_ARTICLES,
+        semantic: SemanticSettings | None = None,
+        encoder=None,
     ):
         self.keyness = keyness
         self.zone_articles = zone_articles
@@ -209,6 +221,7 @@ class ArticleBatchAnalyzer:
         if cache_dir is not None:
             base = [name for name in self.nlp.pipe_names if name not in self.lexicon_pipes]
             self.cache = DocCache(cache_dir, pipeline_fingerprint(self.nlp, base))
+        self.semantic = semantic.runner(encoder) if semantic is not None else None
 
     def docs(self, texts: Sequence[str]) -> list[Doc]:
         """Processed Docs of ``texts``; base-pipeline Docs come from the parse cache when there is one."""
@@ -252,8 +265,9 @@ class ArticleBatchAnalyzer:
         summary = EvidenceSummary(self.kwic_lines, forms_lexicons=self.lexicon_names)
         terms = OutletTermCounts() if self.keyness else None
         docs = self.docs([a.text for a in articles])
+        encoded_before = self.semantic.n_sentences if self.semantic is not None else 0
         for article, doc in zip(articles, docs):
-            row, evidence = analyze_doc(doc, article, self.lexicons, self.sourcing)
+            row, evidence = analyze_doc(doc, article, self.lexicons, self.sourcing, self.semantic)
             rows.append(row)
             lines.extend(evidence_line(e) for e in evidence)
             summary.add(evidence, {article.id: article.outlet})
@@ -261,7 +275,8 @@ class ArticleBatchAnalyzer:
                 fingerprints.append(fingerprint_doc(doc, article.id, article.outlet, shingle_words=self.reuse.shingle_words))
             if terms is not None:
                 terms.add(article.outlet, term_counts(doc), row["n_tokens"])
-        return BatchResult(rows, lines, summary, fingerprints, terms)
+        n_scored = self.semantic.n_sentences - encoded_before if self.semantic is not None else 0
+        return BatchResult(rows, lines, summary, fingerprints, terms, n_scored)
 
 
 @dataclass(frozen=True)
@@ -277,6 +292,7 @@ class AnalyzerSpec:
     cache_dir: str | None = None
     zone_articles: int = DEFAULT_ZONE_ARTICLES
     warm_articles: int = DEFAULT_WARM_ARTICLES
+    semantic: SemanticSettings | None = None
 
     @functools.cached_property
     def key(self) -> str:
@@ -290,7 +306,7 @@ class AnalyzerSpec:
         return ArticleBatchAnalyzer(
             self.lexicons, self.model, batch_size=self.batch_size, reuse=self.reuse, kwic_lines=self.kwic_lines,
             keyness=self.keyness, cache_dir=self.cache_dir, zone_articles=self.zone_articles,
-            warm_articles=self.warm_articles,
+            warm_articles=self.warm_articles, semantic=self.semantic,
         )
 
 
@@ -474,6 +490,9 @@ def _stream(
     cache: str | Path | None,
     kwic_lines: int,
     read_kwargs: dict,
+    encoder: str | None = "auto",
+    embedding_cache: str | Path | None = "auto",
+    semantic_progress: Callable[[int], None] | None = None,
 ) -> _StreamResult:
     """Run the per-article step over the corpus stream and aggregate; the core of every run."""
     if jobs < 1:
@@ -518,11 +537,16 @@ def _stream(
         pipeline_info["components"] += missing
         pipeline_info["summary"] = pipeline_summary(pipeline_info)
     cache_dir = resolve_cache_dir(cache, nlp)
+    semantic_settings, semantic_info, parent_encoder = prepare_semantic(
+        lexicon_list, encoder, embedding_cache, jobs=jobs, serial=engine == "serial", progress=semantic_progress is not None
+    )
     spec = AnalyzerSpec(tuple(lexicon_list), model, batch_size, reuse, kwic_lines=kwic_lines,
-                        keyness=keyness is not None, cache_dir=None if cache_dir is None else str(cache_dir))
+                        keyness=keyness is not None, cache_dir=None if cache_dir is None else str(cache_dir),
+                        semantic=semantic_settings)
     local = (
         ArticleBatchAnalyzer(lexicon_list, model, nlp=nlp, batch_size=batch_size, reuse=reuse,
-                             kwic_lines=kwic_lines, keyness=keyness is not None, cache_dir=cache_dir)
+                             kwic_lines=kwic_lines, keyness=keyness is not None, cache_dir=cache_dir,
+                             semantic=semantic_settings, encoder=parent_encoder)
         if engine == "serial"
         else None
     )
@@ -538,6 +562,7 @@ def _stream(
     summary = EvidenceSummary(kwic_lines, forms_lexicons=[lex.name for lex in lexicon_list])
     reuse_index = ReuseIndex(reuse, directory=sink.spool_dir) if reuse is not None else None
     terms = TermCountSpool(directory=sink.spool_dir)
+    n_semantic = 0
     try:
         for result in engine_run(spec, batches(), engine=engine, jobs=jobs, scheduler=scheduler, local_analyser=local):
             chunks.append(pd.DataFrame(result.rows))
@@ -548,8 +573,11 @@ def _stream(
                     reuse_index.add(fp)
             if result.terms is not None:
                 terms.merge(result.terms)
+            n_semantic += result.n_semantic
             if progress:
                 progress(len(result.rows))
+            if semantic_progress is not None and result.n_semantic:
+                semantic_progress(n_semantic)
         analyse_seconds = time.perf_counter() - t0
         release_free_memory()  # each phase below starts from what it needs, not the last one's peak
         reuse_result, reuse_seconds = None, 0.0
@@ -581,6 +609,8 @@ def _stream(
     release_free_memory()
 
     columns = ARTICLE_BASE_COLUMNS + lexicon_columns(lexicon_list)
+    if semantic_settings is not None:
+        columns += semantic_settings.columns()
     columns += [c for c in indicator_columns() if c not in columns]
     first_keys = next((list(chunk.columns) for chunk in chunks if len(chunk)), [])
     columns += [k for k in first_keys if k not in columns]
@@ -603,6 +633,7 @@ def _stream(
     outlet_order = sorted(articles_df["outlet"].unique())
     t1 = time.perf_counter()
     measures = framing_measures(lexicon_list) + sourcing_measures(lexicon_list, articles_df.columns)
+    measures += semantic_measures(semantic_settings)
     outlets_df = aggregate_outlets(articles_df, measures, bootstrap, outlet_order=outlet_order)
     profile = outlet_profile(articles_df, profile_measures(), bootstrap, outlet_order=outlet_order)
     if not profile.empty:
@@ -633,6 +664,8 @@ def _stream(
             "task_size": task_size,
             "evidence_lines": kwic_lines,
             "parse_cache": None if cache_dir is None else str(cache_dir),
+            "encoder": encoder if encoder is None or isinstance(encoder, str) else encoder.name,
+            "embedding_cache": semantic_info.get("embedding_cache"),
             "bootstrap": bootstrap.as_dict(),
         },
         "bootstrap": bootstrap.as_dict(),
@@ -660,6 +693,7 @@ def _stream(
         },
         "words_per_second": round(n_words / analyse_seconds, 1) if analyse_seconds > 0 else math.nan,
         "reuse": reuse_result.info() if reuse_result is not None else None,
+        "semantic": dict(semantic_info, sentences_scored=n_semantic),
         "keyness": dict(keyness.as_dict(), spills=n_term_spills) if keyness is not None else None,
     }
     return _StreamResult(
@@ -692,6 +726,9 @@ def analyze(
     keyness: KeynessSettings | None = KeynessSettings(),
     cache: str | Path | None = "auto",
     evidence_lines: int = DEFAULT_KWIC_LINES,
+    encoder: str | None = "auto",
+    embedding_cache: str | Path | None = "auto",
+    semantic_progress: Callable[[int], None] | None = None,
     **read_kwargs,
 ) -> AnalysisResult:
     """Analyse a corpus (a :class:`Corpus` or a path read with :func:`iter_corpus`) in memory.
@@ -719,9 +756,10 @@ def analyze(
         corpus, sink, lexicons=lexicons, lexicon_dirs=lexicon_dirs, model=model, bootstrap=bootstrap,
         progress=progress, batch_size=batch_size, task_size=task_size, nlp=nlp, jobs=jobs, engine=engine, scheduler=scheduler,
         reuse=reuse, keyness=keyness, cache=cache, kwic_lines=evidence_lines, read_kwargs=read_kwargs,
+        encoder=encoder, embedding_cache=embedding_cache, semantic_progress=semantic_progress,
     )
     evidence_df = pd.DataFrame([json.loads(line) for line in sink.lines], columns=EVIDENCE_COLUMNS)
-    for optional in ("voice", "matched_articles"):
+    for optional in ("voice", "matched_articles", "score", "nearest_example", "nearest_example_source", "similarity"):
         if evidence_df[optional].isna().all():
             evidence_df = evidence_df.drop(columns=[optional])
     return AnalysisResult(
@@ -772,6 +810,9 @@ def run_analysis(
     evidence_lines: int = DEFAULT_KWIC_LINES,
     report: bool = True,
     texts: bool = True,
+    encoder: str | None = "auto",
+    embedding_cache: str | Path | None = "auto",
+    semantic_progress: Callable[[int], None] | None = None,
     **read_kwargs,
 ) -> RunSummary:
     """Analyse a corpus and write the output folder while streaming (what ``quellenlage analyze`` runs).
@@ -793,6 +834,7 @@ def run_analysis(
             corpus, sink, lexicons=lexicons, lexicon_dirs=lexicon_dirs, model=model, bootstrap=bootstrap,
             progress=progress, batch_size=batch_size, task_size=task_size, nlp=None, jobs=jobs, engine=engine, scheduler=scheduler,
             reuse=reuse, keyness=keyness, cache=cache, kwic_lines=evidence_lines, read_kwargs=read_kwargs,
+            encoder=encoder, embedding_cache=embedding_cache, semantic_progress=semantic_progress,
         )
         ok = True
     except NothingToAnalyseError as exc:

