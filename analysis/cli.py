@@ -61,6 +61,13 @@ def _add_encoder_options(p: argparse.ArgumentParser) -> None:
         help="folder of the embedding cache (embeddings.sqlite, vectors by text hash and encoder); 'none' for no cache; "
         "default 'auto': ~/.cache/quellenlage",
     )
+    p.add_argument(
+        "--semantic-mode",
+        choices=["auto", "cascade", "full"],
+        default="auto",
+        help="cascade: encode only the on-topic sentences a cheap first stage (character n-grams, fitted by `lexicon calibrate`) "
+        "passes; full: encode every on-topic sentence (slower); auto (default): cascade where the calibration has a first stage",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", type=Path, default=None, help="calibration file (default: <lexicon folder>/<name>.semantic.json)")
     c.add_argument("--field", action="append", default=[], metavar="KEY=NAME", help="field names of a JSONL/CSV corpus, as for analyze")
     c.add_argument("--limit", type=int, help="use at most this many articles")
+    c.add_argument("--pass-share", type=float, default=0.2, help="share of the negatives' on-topic sentences the cascade's first stage passes to the encoder (default 0.2)")
     _add_model_option(c)
     _add_encoder_options(c)
     c.set_defaults(func=cmd_lexicon_calibrate)
@@ -262,7 +270,7 @@ def cmd_analyze(args) -> int:
             keyness=None if args.no_keyness else KeynessSettings(),
             fields=FieldMap.from_pairs(args.field), manifest=args.manifest,
             fmt=args.fmt, limit=args.limit, encoder=args.encoder, embedding_cache=args.embedding_cache,
-            semantic_progress=semantic_progress,
+            semantic_progress=semantic_progress, semantic_mode=args.semantic_mode,
         )
     except NothingToAnalyseError as exc:
         rejected = [i for i in exc.issues if i.severity == "rejected"]
@@ -286,7 +294,9 @@ def cmd_analyze(args) -> int:
     )
     semantic = info.get("semantic") or {}
     if semantic.get("status") == "on":
-        print(f"semantic layer: {semantic['encoder']['name']}, {semantic['sentences_scored']:,} sentences scored", file=sys.stderr)
+        modes = ", ".join(f"{name}: {rec.get('mode')}" for name, rec in semantic.get("lexicons", {}).items())
+        print(f"semantic layer: {semantic['encoder']['name']} ({modes}), {semantic['sentences_scored']:,} on-topic sentences, "
+              f"{semantic['sentences_encoded']:,} encoded", file=sys.stderr)
         for warning in semantic.get("warnings", []):
             print(f"warning: {warning}", file=sys.stderr)
     elif semantic.get("reason") and semantic["reason"] != "no lexicon has example sentences":
@@ -354,7 +364,7 @@ def cmd_lexicon_coverage(args) -> int:
         if unknown:
             raise QuellenlageError(f"no lexicon named {', '.join(unknown)}; loaded: {', '.join(l.name for l in loaded.lexicons)}")
     result = analyze(corpus, lexicons=lexicons, model=args.model, bootstrap=BootstrapSettings(n_resamples=1),
-                     encoder=args.encoder, embedding_cache=args.embedding_cache)
+                     encoder=args.encoder, embedding_cache=args.embedding_cache, semantic_mode=args.semantic_mode)
     table = entry_coverage(result.evidence, result.articles, lexicons)
     for lex_name, grp in table.groupby("lexicon", sort=False):
         print(f"== {lex_name}")
@@ -386,11 +396,13 @@ def cmd_lexicon_calibrate(args) -> int:
     path, calibration = calibrate_lexicon(
         lexicon, corpus, encoder=args.encoder, embedding_cache=args.embedding_cache, model=args.model,
         target_fpr=args.target_fpr, label=args.label or f"{args.negatives} ({len(corpus.articles)} articles)", out=args.out,
+        pass_share=args.pass_share,
     )
     print(
         f"calibrated {lexicon.name} with {calibration.encoder} on {calibration.n_negative_sentences} on-topic sentences: "
         f"threshold {calibration.threshold:.4f}, {100 * calibration.measured_fpr:.2f}% of them flagged "
-        f"(target {100 * calibration.target_fpr:.1f}%); wrote {path}",
+        f"(target {100 * calibration.target_fpr:.1f}%); first stage passes {100 * calibration.prefilter.measured_pass_share:.1f}% "
+        f"of them to the encoder in cascade mode; wrote {path}",
         file=sys.stderr,
     )
     return 0
@@ -494,7 +506,8 @@ def _kwic_semantic(args, corpus) -> int:
     if category and category not in lexicon.semantic_categories:
         raise QuellenlageError(f"lexicon {name} has no semantic category {category!r}; semantic categories: {', '.join(lexicon.semantic_categories)}")
     result = analyze(corpus, lexicons=[lexicon], model=args.model, bootstrap=BootstrapSettings(n_resamples=1),
-                     encoder=args.encoder, embedding_cache=args.embedding_cache, reuse=None, keyness=None)
+                     encoder=args.encoder, embedding_cache=args.embedding_cache, reuse=None, keyness=None,
+                     semantic_mode=args.semantic_mode)
     if result.run_info["semantic"]["status"] != "on":
         raise QuellenlageError(result.run_info["semantic"].get("reason", "semantic layer off"))
     ev = result.evidence
@@ -584,7 +597,8 @@ def cmd_frames_train(args) -> int:
         raise QuellenlageError(f"--embedding-weight must be positive, got {args.embedding_weight}")
     spec = args.embedding_cache
     cache_dir = None if spec == "none" else default_cache_dir() if spec == "auto" else Path(spec)
-    encoder = get_encoder(args.encoder, cache_dir=cache_dir)  # an unusable encoder fails before any work
+    # an unusable encoder fails before any work; the memo lets evaluation and training share the vectors
+    encoder = sf.MemoEncoder.wrap(get_encoder(args.encoder, cache_dir=cache_dir))
     if args.annotations:
         if args.corpus:
             raise QuellenlageError("--corpus is only used with --weak-lexicon; an annotation CSV is the training data itself")

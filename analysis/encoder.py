@@ -116,7 +116,8 @@ class SentenceTransformersEncoder:
                 "give a local model folder or a model name in your Hugging Face cache (nothing is downloaded)"
             ) from exc
         self.name = f"{ST_PREFIX}{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or len(self._model.encode(["x"])[0]))
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or len(self._model.encode(["x"])[0]))
         path = Path(model)
         stamp = ""
         if path.exists():  # a local folder: its weights' size and time stand for its version

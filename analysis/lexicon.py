@@ -260,6 +260,18 @@ def _examples(problems: _Problems, where: str, table: dict, key: str) -> tuple[E
     return tuple(out)
 
 
+def _optional_table(problems: _Problems, data: dict, name: str, allowed: set[str], shape: str) -> dict | None:
+    """The top-level table ``[name]`` when present and a table (its keys checked), else None."""
+    table = data.get(name)
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        problems.add(f"[{name}]", f"must be a table with {shape}")
+        return None
+    _check_keys(problems, f"[{name}]", table, allowed)
+    return table
+
+
 def parse_lexicon(data: dict, path: Path) -> Lexicon:
     """Validate parsed TOML ``data`` of the file ``path``; raise one LexiconError listing all problems."""
     problems = _Problems(path)
@@ -320,24 +332,20 @@ def parse_lexicon(data: dict, path: Path) -> Lexicon:
             poles = tuple(poles)
 
     context = None
-    ctx = data.get("context")
+    ctx = _optional_table(problems, data, "context", CONTEXT_KEYS, "terms, match, window, source")
     if ctx is not None:
-        if not isinstance(ctx, dict):
-            problems.add("[context]", "must be a table with terms, match, window, source")
-        else:
-            _check_keys(problems, "[context]", ctx, CONTEXT_KEYS)
-            cterms = _string_list(problems, "[context]", ctx, "terms", required=True)
-            cmatch = ctx.get("match", "lemma")
-            if cmatch not in MATCH_MODES:
-                problems.add("[context]", f"match {cmatch!r} is not allowed; allowed: {', '.join(MATCH_MODES)}")
-            window = ctx.get("window", 1)
-            if window == "article":
-                window = None
-            elif isinstance(window, bool) or not isinstance(window, int) or window < 0:
-                problems.add("[context]", f"window {window!r} is not allowed; allowed: a whole number of sentences >= 0 or \"article\"")
-                window = 1
-            csource = _string(problems, "[context]", ctx, "source", required=True)
-            context = TopicContext(cterms, cmatch, window, csource)
+        cterms = _string_list(problems, "[context]", ctx, "terms", required=True)
+        cmatch = ctx.get("match", "lemma")
+        if cmatch not in MATCH_MODES:
+            problems.add("[context]", f"match {cmatch!r} is not allowed; allowed: {', '.join(MATCH_MODES)}")
+        window = ctx.get("window", 1)
+        if window == "article":
+            window = None
+        elif isinstance(window, bool) or not isinstance(window, int) or window < 0:
+            problems.add("[context]", f"window {window!r} is not allowed; allowed: a whole number of sentences >= 0 or \"article\"")
+            window = 1
+        csource = _string(problems, "[context]", ctx, "source", required=True)
+        context = TopicContext(cterms, cmatch, window, csource)
 
     entries: list[Entry] = []
     seen_ids: dict[str, int] = {}
@@ -380,16 +388,12 @@ def parse_lexicon(data: dict, path: Path) -> Lexicon:
         entries.append(Entry(eid, category, terms, match, source, exclude, note, needs_context))
 
     counter_examples: tuple[Example, ...] = ()
-    semantic = data.get("semantic")
+    semantic = _optional_table(problems, data, "semantic", SEMANTIC_KEYS, "counter_examples (and an optional description)")
     if semantic is not None:
-        if not isinstance(semantic, dict):
-            problems.add("[semantic]", "must be a table with counter_examples (and an optional description)")
-        else:
-            _check_keys(problems, "[semantic]", semantic, SEMANTIC_KEYS)
-            _string(problems, "[semantic]", semantic, "description", required=False)
-            counter_examples = _examples(problems, "[semantic]", semantic, "counter_examples")
-            if not any(c.examples for c in categories.values()):
-                problems.add("[semantic]", "counter-examples without any category 'examples': add example sentences to a category")
+        _string(problems, "[semantic]", semantic, "description", required=False)
+        counter_examples = _examples(problems, "[semantic]", semantic, "counter_examples")
+        if not any(c.examples for c in categories.values()):
+            problems.add("[semantic]", "counter-examples without any category 'examples': add example sentences to a category")
     if any(c.examples for c in categories.values()) and not counter_examples:
         problems.add("[semantic]", "categories have 'examples' but the lexicon has no [semantic] counter_examples "
                      "(sentences on the topic that carry no claim; the scorer needs both)")

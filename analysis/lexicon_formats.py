@@ -493,6 +493,10 @@ def _default_match(lexicon: Lexicon) -> str:
     return next(mode for mode, n in counts.items() if n == best)
 
 
+def _example_line(example) -> str:
+    return f"  {{ text = {_toml_string(example.text)}, source = {_toml_string(example.source)} }},"
+
+
 def toml_text(lexicon: Lexicon) -> str:
     """The lexicon as TOML text in the project schema (see ``lexicons/README.md``)."""
     lines = [f"# {_comment(lexicon.name)} {lexicon.version}: written by Quellenlage (analysis.lexicon_formats.write_toml)."]
@@ -513,6 +517,8 @@ def toml_text(lexicon: Lexicon) -> str:
         lines += ["", f"[categories.{_toml_key(cname)}]", f"description = {_toml_string(category.description)}"]
         if category.example:
             lines.append(f"example = {_toml_string(category.example)}")
+        if category.examples:
+            lines += ["examples = ["] + [_example_line(ex) for ex in category.examples] + ["]"]
     if lexicon.context is not None:
         ctx = lexicon.context
         window = '"article"' if ctx.window is None else str(int(ctx.window))
@@ -524,6 +530,8 @@ def toml_text(lexicon: Lexicon) -> str:
             f"window = {window}",
             f"source = {_toml_string(ctx.source)}",
         ]
+    if lexicon.counter_examples:
+        lines += ["", "[semantic]", "counter_examples = ["] + [_example_line(ex) for ex in lexicon.counter_examples] + ["]"]
     for entry in lexicon.entries:
         lines += [
             "",
@@ -612,6 +620,8 @@ def _lost_features(lexicon: Lexicon, fmt: str) -> list[str]:
         warnings.append(f"poles {list(lexicon.poles)} (the two-pole index) cannot be expressed in {fmt}; not written")
     if lexicon.context is not None:
         warnings.append(f"the [context] topic terms {list(lexicon.context.terms)} cannot be expressed in {fmt}; not written")
+    if lexicon.semantic_categories:
+        warnings.append(f"the example sentences and counter-examples of the semantic layer cannot be expressed in {fmt}; not written")
     for entry in lexicon.entries:
         if entry.exclude:
             warnings.append(f"entry {entry.id!r}: exclusions {list(entry.exclude)} cannot be expressed in {fmt}; the exported words also match inside them")

@@ -493,6 +493,7 @@ def _stream(
     encoder: str | None = "auto",
     embedding_cache: str | Path | None = "auto",
     semantic_progress: Callable[[int], None] | None = None,
+    semantic_mode: str = "auto",
 ) -> _StreamResult:
     """Run the per-article step over the corpus stream and aggregate; the core of every run."""
     if jobs < 1:
@@ -538,7 +539,8 @@ def _stream(
         pipeline_info["summary"] = pipeline_summary(pipeline_info)
     cache_dir = resolve_cache_dir(cache, nlp)
     semantic_settings, semantic_info, parent_encoder = prepare_semantic(
-        lexicon_list, encoder, embedding_cache, jobs=jobs, serial=engine == "serial", progress=semantic_progress is not None
+        lexicon_list, encoder, embedding_cache, jobs=jobs, serial=engine == "serial", progress=semantic_progress is not None,
+        mode=semantic_mode,
     )
     spec = AnalyzerSpec(tuple(lexicon_list), model, batch_size, reuse, kwic_lines=kwic_lines,
                         keyness=keyness is not None, cache_dir=None if cache_dir is None else str(cache_dir),
@@ -693,7 +695,11 @@ def _stream(
         },
         "words_per_second": round(n_words / analyse_seconds, 1) if analyse_seconds > 0 else math.nan,
         "reuse": reuse_result.info() if reuse_result is not None else None,
-        "semantic": dict(semantic_info, sentences_scored=n_semantic),
+        "semantic": dict(
+            semantic_info,
+            sentences_encoded=n_semantic,
+            sentences_scored=int(sum(articles_df[c].sum() for c in articles_df.columns if c.endswith(".semantic_sentences"))),
+        ),
         "keyness": dict(keyness.as_dict(), spills=n_term_spills) if keyness is not None else None,
     }
     return _StreamResult(
@@ -729,6 +735,7 @@ def analyze(
     encoder: str | None = "auto",
     embedding_cache: str | Path | None = "auto",
     semantic_progress: Callable[[int], None] | None = None,
+    semantic_mode: str = "auto",
     **read_kwargs,
 ) -> AnalysisResult:
     """Analyse a corpus (a :class:`Corpus` or a path read with :func:`iter_corpus`) in memory.
@@ -756,7 +763,7 @@ def analyze(
         corpus, sink, lexicons=lexicons, lexicon_dirs=lexicon_dirs, model=model, bootstrap=bootstrap,
         progress=progress, batch_size=batch_size, task_size=task_size, nlp=nlp, jobs=jobs, engine=engine, scheduler=scheduler,
         reuse=reuse, keyness=keyness, cache=cache, kwic_lines=evidence_lines, read_kwargs=read_kwargs,
-        encoder=encoder, embedding_cache=embedding_cache, semantic_progress=semantic_progress,
+        encoder=encoder, embedding_cache=embedding_cache, semantic_progress=semantic_progress, semantic_mode=semantic_mode,
     )
     evidence_df = pd.DataFrame([json.loads(line) for line in sink.lines], columns=EVIDENCE_COLUMNS)
     for optional in ("voice", "matched_articles", "score", "nearest_example", "nearest_example_source", "similarity"):
@@ -813,6 +820,7 @@ def run_analysis(
     encoder: str | None = "auto",
     embedding_cache: str | Path | None = "auto",
     semantic_progress: Callable[[int], None] | None = None,
+    semantic_mode: str = "auto",
     **read_kwargs,
 ) -> RunSummary:
     """Analyse a corpus and write the output folder while streaming (what ``quellenlage analyze`` runs).
@@ -834,7 +842,7 @@ def run_analysis(
             corpus, sink, lexicons=lexicons, lexicon_dirs=lexicon_dirs, model=model, bootstrap=bootstrap,
             progress=progress, batch_size=batch_size, task_size=task_size, nlp=None, jobs=jobs, engine=engine, scheduler=scheduler,
             reuse=reuse, keyness=keyness, cache=cache, kwic_lines=evidence_lines, read_kwargs=read_kwargs,
-            encoder=encoder, embedding_cache=embedding_cache, semantic_progress=semantic_progress,
+            encoder=encoder, embedding_cache=embedding_cache, semantic_progress=semantic_progress, semantic_mode=semantic_mode,
         )
         ok = True
     except NothingToAnalyseError as exc:

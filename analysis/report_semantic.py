@@ -59,7 +59,7 @@ def semantic_figure(outlets: pd.DataFrame, lexicon: str, categories: Sequence[st
                     small_sample: Mapping[str, bool] | None = None) -> Figure:
     """Two panels: lexical rate per 1,000 tokens and semantic share (%), one row per category."""
     n = len(categories)
-    fig = Figure(figsize=(7.2, 0.42 * n + 1.2))
+    fig = Figure(figsize=(6.6, 0.25 * n + 1.1))
     axes = fig.subplots(1, 2, sharey=True)
     offsets = np.linspace(-0.3, 0.3, max(1, len(outlet_order))) if len(outlet_order) > 1 else np.zeros(1)
     for ax, kind in zip(axes, ("lexical", "semantic")):
@@ -81,7 +81,7 @@ def semantic_figure(outlets: pd.DataFrame, lexicon: str, categories: Sequence[st
             ax.errorbar(xs_a, ys, xerr=[np.maximum(xs_a - lows_a, 0), np.maximum(highs_a - xs_a, 0)], fmt="o", ms=3.5,
                         lw=0.8, color=palette.get(outlet, "#444444"), label=outlet_label(outlet, (n_articles or {}).get(outlet), (small_sample or {}).get(outlet, False))
                         if kind == "lexical" else None)
-        ax.set_title("lexical: matches per 1,000 tokens" if kind == "lexical" else "semantic: % of on-topic sentences flagged",
+        ax.set_title("lexical: matches per 1,000 tokens" if kind == "lexical" else "semantic: % of on-topic sentences",
                      fontsize=FONT_SIZE + 0.5, loc="left")
         ax.grid(axis="x", lw=0.3, alpha=0.5)
         ax.tick_params(labelsize=FONT_SIZE)
@@ -126,7 +126,7 @@ def semantic_pages(ctx: "PageContext", *, outlets: pd.DataFrame, evidence: "Evid
         story.append(Paragraph(escape_markup(note), ctx.styles["body"]))
         fig = semantic_figure(outlets, lexicon, categories, ctx.outlet_order, ctx.palette, ctx.n_articles, ctx.small_sample)
         path, size = ctx.save(fig, FIG_SEMANTIC.format(lexicon=lexicon))
-        story.append(_image(path, size, ctx.portrait_w, ctx.portrait_h * 0.55))
+        story.append(_image(path, size, ctx.portrait_w, ctx.portrait_h * 0.7))
         rows = []
         for cat in categories:
             shown = 0

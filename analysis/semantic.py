@@ -46,6 +46,7 @@ with its ``source`` and ``similarity``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -67,7 +68,7 @@ log = logging.getLogger(__name__)
 SEMANTIC_METHOD = "semantic"
 NONE_CLASS = "__none__"
 #: Inverse regularisation strength of the scorer's logistic regression (see benchmarks/narratives.py).
-DEFAULT_C = 4.0
+DEFAULT_C = 16.0
 #: Sentences with fewer words are not scored (headings, datelines, captions).
 MIN_WORDS = 5
 #: Quantile levels of the negative raw scores stored per category.
@@ -94,6 +95,68 @@ def scorer_fingerprint(lexicon: Lexicon, encoder_name: str, encoder_version: str
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
+#: First stage (cascade mode): hashed character 3–5-grams within word boundaries, logistic regression.
+PREFILTER_FEATURES = 2**18
+PREFILTER_C = 4.0
+#: Share of the negative corpus's on-topic sentences the first stage passes on to the encoder.
+DEFAULT_PASS_SHARE = 0.2
+MODES = ("cascade", "full")
+
+
+def _hashing_vectorizer():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=PREFILTER_FEATURES,
+                             alternate_sign=False, norm="l2", lowercase=True)
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """The cascade's cheap first stage: a linear model on hashed character n-grams, trained by
+    ``lexicon calibrate`` on the examples against the counter-examples and the negative corpus's
+    sentences; a sentence is encoded only when its decision value is above ``threshold`` (set so that
+    ``pass_share`` of the negative sentences pass, out of fold)."""
+
+    weights: np.ndarray = field(compare=False)  # (PREFILTER_FEATURES,)
+    intercept: float
+    threshold: float
+    pass_share: float
+    measured_pass_share: float
+
+    def decision(self, sentences: Sequence[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros(0)
+        return _hashing_vectorizer().transform(sentences) @ self.weights.astype(np.float64) + self.intercept
+
+    def as_json(self) -> dict:
+        return {
+            "features": "char_wb 3-5-grams, hashed to 2^18, l2",
+            "intercept": float(self.intercept),
+            "threshold": float(self.threshold),
+            "pass_share": self.pass_share,
+            "measured_pass_share": round(float(self.measured_pass_share), 6),
+            "weights_float16_base64": _pack(self.weights[None, :]),
+        }
+
+    @classmethod
+    def from_json(cls, record: dict) -> "Prefilter":
+        weights = _unpack(record["weights_float16_base64"], 1)[0]
+        if weights.shape[0] != PREFILTER_FEATURES:
+            raise ValueError(f"prefilter: {weights.shape[0]} weights, expected {PREFILTER_FEATURES}")
+        return cls(weights, float(record["intercept"]), float(record["threshold"]), float(record["pass_share"]),
+                   float(record["measured_pass_share"]))
+
+
+def fit_prefilter(positive: Sequence[str], negative: Sequence[str]):
+    """(weights, intercept) of the first stage: claims against everything that is not a claim."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = _hashing_vectorizer().transform(list(positive) + list(negative))
+    y = np.r_[np.ones(len(positive), dtype=int), np.zeros(len(negative), dtype=int)]
+    model = LogisticRegression(C=PREFILTER_C, class_weight="balanced", max_iter=3000).fit(x, y)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Negative raw-score quantiles per category and the flag threshold (see the module docstring)."""
@@ -109,6 +172,11 @@ class Calibration:
     negatives: str = ""
     created: str = ""
     status: str = "calibrated"
+    #: k-means centroids of the negative sentences' embeddings (extra negatives of the scorer) and
+    #: the number of sentences each stands for; never the sentences themselves
+    centroids: np.ndarray | None = field(default=None, compare=False)
+    centroid_weights: np.ndarray | None = field(default=None, compare=False)
+    prefilter: Prefilter | None = field(default=None, compare=False)
 
     def as_json(self) -> dict:
         return {
@@ -123,13 +191,35 @@ class Calibration:
             "created": self.created,
             "quantile_levels": len(QUANTILE_LEVELS),
             "quantiles": {c: [round(float(v), 7) for v in q] for c, q in self.quantiles.items()},
+            "n_centroids": 0 if self.centroids is None else int(len(self.centroids)),
+            "centroid_weights": [] if self.centroid_weights is None else [int(w) for w in self.centroid_weights],
+            "centroids_float16_base64": "" if self.centroids is None else _pack(self.centroids),
+            "prefilter": None if self.prefilter is None else self.prefilter.as_json(),
         }
 
     def info(self) -> dict:
         d = self.as_json()
-        d.pop("quantiles")
+        for key in ("quantiles", "centroid_weights", "centroids_float16_base64"):
+            d.pop(key)
+        if d["prefilter"]:
+            d["prefilter"] = {k: v for k, v in d["prefilter"].items() if k != "weights_float16_base64"}
         d["status"] = self.status
         return d
+
+
+def _pack(matrix: np.ndarray) -> str:
+    import base64
+
+    return base64.b64encode(np.ascontiguousarray(matrix, dtype="<f2").tobytes()).decode("ascii")
+
+
+def _unpack(text: str, rows: int) -> np.ndarray:
+    import base64
+
+    flat = np.frombuffer(base64.b64decode(text), dtype="<f2").astype(np.float32)
+    if rows <= 0 or flat.size % rows:
+        raise ValueError(f"centroids: {flat.size} numbers do not make {rows} rows")
+    return flat.reshape(rows, -1)
 
 
 @dataclass
@@ -150,25 +240,45 @@ class SemanticScorer:
     calibration: Calibration | None = None
     context_window: int | None = 1
     has_context: bool = True
+    #: "cascade": encode only sentences the calibration's first stage passes; "full": every candidate
+    mode: str = "full"
+
+    @property
+    def prefilter(self) -> "Prefilter | None":
+        if self.mode != "cascade" or self.calibration is None:
+            return None
+        return self.calibration.prefilter
 
     def raw_scores(self, vectors: np.ndarray) -> np.ndarray:
-        """``P(C | sentence)`` per category (columns in :attr:`categories` order)."""
+        """``P(C) / (P(C) + P(none))`` per category (columns in :attr:`categories` order): the
+        category against the counter-examples, whatever the other categories score."""
         if len(vectors) == 0:
             return np.zeros((0, len(self.categories)))
         logits = vectors.astype(np.float64) @ self.coef.T + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
-        return p[:, 1:]
+        diff = np.clip(logits[:, 1:] - logits[:, :1], -500, 500)
+        return 1.0 / (1.0 + np.exp(-diff))
 
     def calibrated(self, raw: np.ndarray) -> np.ndarray:
-        """Calibrated scores in [0, 1]: the share of negative sentences with a lower raw score."""
+        """Calibrated scores in [0, 1]: the share of negative sentences with a lower raw score.
+
+        Above the highest negative score the value rises linearly from ``n / (n + 1)`` to 1 (at a
+        raw score of 1), so sentences beyond every negative keep their order (no ties at 1).
+        """
         out = np.zeros_like(raw, dtype=np.float64)
         if self.calibration is None:
             return raw.astype(np.float64)
+        n = max(1, self.calibration.n_negative_sentences)
+        top = n / (n + 1.0)
+        levels = QUANTILE_LEVELS * top
         for j, cat in enumerate(self.categories):
             q = self.calibration.quantiles[cat]
-            out[:, j] = np.interp(raw[:, j], q, QUANTILE_LEVELS, left=0.0, right=1.0)
+            x = raw[:, j]
+            col = np.interp(x, q, levels)
+            above = x > q[-1]
+            if above.any():
+                span = max(1.0 - q[-1], 1e-12)
+                col[above] = top + (1.0 - top) * np.clip((x[above] - q[-1]) / span, 0.0, 1.0)
+            out[:, j] = col
         return out
 
     @property
@@ -192,11 +302,17 @@ class SemanticScorer:
         }
 
 
-def _fit(vectors: np.ndarray, labels: np.ndarray, c: float):
+#: Weight of the negative corpus's centroids (per sentence they stand for) against one counter-example.
+NEGATIVE_WEIGHT = 3.0
+#: At most this many k-means centroids of the negative sentences are stored (one per 4 sentences below that).
+MAX_CENTROIDS = 600
+
+
+def _fit(vectors: np.ndarray, labels: np.ndarray, c: float, sample_weight: np.ndarray | None = None):
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
-    model.fit(vectors, labels)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
+    model.fit(vectors, labels, sample_weight=sample_weight)
     return model
 
 
@@ -224,40 +340,94 @@ def training_data(lexicon: Lexicon) -> tuple[list[str], np.ndarray, list[str]]:
     return texts, np.asarray(labels), sources
 
 
-def compile_scorer(lexicon: Lexicon, encoder, *, c: float = DEFAULT_C, calibration: "Calibration | None | str" = "auto") -> SemanticScorer:
-    """Fit the scorer of ``lexicon`` with ``encoder`` (see the module docstring).
+def centroids_of(vectors: np.ndarray, *, max_centroids: int = MAX_CENTROIDS, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """k-means centroids of negative sentence vectors and how many sentences each stands for."""
+    from sklearn.cluster import KMeans
 
-    ``calibration``: ``"auto"`` reads ``<lexicon>.semantic.json`` next to the lexicon file (falls back
-    to out-of-fold counter-example scores), or a :class:`Calibration`, or None (raw scores, nothing flagged).
-    """
+    k = int(min(max_centroids, max(1, len(vectors) // 4)))
+    km = KMeans(n_clusters=k, n_init=2, random_state=seed).fit(vectors)
+    return km.cluster_centers_.astype(np.float32), np.bincount(km.labels_, minlength=k).astype(np.float64)
+
+
+def fit_scorer(lexicon: Lexicon, encoder, vectors: np.ndarray, labels: np.ndarray, texts: list[str], sources: list[str], *,
+               c: float = DEFAULT_C, centroids: np.ndarray | None = None, centroid_weights: np.ndarray | None = None) -> SemanticScorer:
+    """Fit the scorer on encoded examples/counter-examples (and negative centroids, if given)."""
     categories = lexicon.semantic_categories
-    if not categories:
-        raise LexiconError(f"lexicon {lexicon.name}: no category has example sentences")
-    texts, labels, _sources = training_data(lexicon)
-    vectors = encoder.encode(texts)
-    model = _fit(vectors, labels, c)
+    x, y, weight = vectors, labels, np.ones(len(labels))
+    if centroids is not None and len(centroids):
+        w = np.asarray(centroid_weights, dtype=np.float64)
+        x = np.vstack([vectors, centroids])
+        y = np.concatenate([labels, np.zeros(len(centroids), dtype=labels.dtype)])
+        weight = np.concatenate([weight, NEGATIVE_WEIGHT * w / w.mean()])
+    model = _fit(x, y, c, weight)
     coef, intercept = _coef(model, len(categories) + 1)
-    fingerprint = scorer_fingerprint(lexicon, encoder.name, encoder.version, c)
     positive = labels > 0
-    scorer = SemanticScorer(
+    return SemanticScorer(
         lexicon=lexicon.name,
         categories=list(categories),
         encoder=encoder.name,
         encoder_version=encoder.version,
-        fingerprint=fingerprint,
+        fingerprint=scorer_fingerprint(lexicon, encoder.name, encoder.version, c),
         coef=coef,
         intercept=intercept,
         example_vectors=vectors[positive].astype(np.float32),
         example_category=labels[positive] - 1,
         example_texts=[t for t, p in zip(texts, positive) if p],
-        example_sources=[s for s, p in zip(_sources, positive) if p],
+        example_sources=[s for s, p in zip(sources, positive) if p],
         context_window=lexicon.context.window if lexicon.context else None,
         has_context=lexicon.context is not None,
     )
+
+
+def compile_scorer(lexicon: Lexicon, encoder, *, c: float = DEFAULT_C, calibration: "Calibration | None | str" = "auto") -> SemanticScorer:
+    """Fit the scorer of ``lexicon`` with ``encoder`` (see the module docstring).
+
+    ``calibration``: ``"auto"`` reads ``<lexicon>.semantic.json`` next to the lexicon file (its
+    negative centroids join the counter-examples; without a file the out-of-fold counter-example
+    scores stand in), or a :class:`Calibration`, or None (raw scores, nothing flagged, no centroids).
+    """
+    if not lexicon.semantic_categories:
+        raise LexiconError(f"lexicon {lexicon.name}: no category has example sentences")
+    key = _memo_key(lexicon, encoder, c, calibration)
+    if key is not None and key in _COMPILED:
+        return dataclasses.replace(_COMPILED[key])
+    scorer = _compile(lexicon, encoder, c, calibration)
+    if key is not None:
+        if len(_COMPILED) >= 8:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = scorer
+        scorer = dataclasses.replace(scorer)
+    return scorer
+
+
+#: Scorers compiled in this process, by what determines them (a run, a test suite or a notebook
+#: loading the same lexicon again skips the refit; about 2 s for the shipped narratives).
+_COMPILED: dict[tuple, SemanticScorer] = {}
+
+
+def _memo_key(lexicon: Lexicon, encoder, c: float, calibration) -> tuple | None:
+    if not isinstance(calibration, str) and calibration is not None:
+        return None  # an explicit Calibration object: not memoised
+    path = calibration_path(lexicon)
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns, path.stat().st_size) if path is not None and path.exists() else None
+    except OSError:
+        return None
+    return (scorer_fingerprint(lexicon, encoder.name, encoder.version, c), lexicon.name, lexicon.context, calibration, stamp)
+
+
+def _compile(lexicon: Lexicon, encoder, c: float, calibration) -> SemanticScorer:
+    texts, labels, sources = training_data(lexicon)
+    vectors = encoder.encode(texts)
     if calibration == "auto":
-        calibration = load_calibration(lexicon, scorer)
+        calibration = load_calibration(lexicon, encoder.name, scorer_fingerprint(lexicon, encoder.name, encoder.version, c))
         if calibration is None:
-            calibration = counter_example_calibration(lexicon, vectors, labels, scorer, c=c)
+            scorer = fit_scorer(lexicon, encoder, vectors, labels, texts, sources, c=c)
+            scorer.calibration = counter_example_calibration(lexicon, vectors, labels, scorer, c=c)
+            return scorer
+    centroids = calibration.centroids if calibration is not None else None
+    weights = calibration.centroid_weights if calibration is not None else None
+    scorer = fit_scorer(lexicon, encoder, vectors, labels, texts, sources, c=c, centroids=centroids, centroid_weights=weights)
     scorer.calibration = calibration
     return scorer
 
@@ -282,7 +452,8 @@ def counter_example_calibration(lexicon: Lexicon, vectors: np.ndarray, labels: n
 
 
 def calibration_from_scores(raw_negative: np.ndarray, scorer: SemanticScorer, *, target_fpr: float = DEFAULT_TARGET_FPR,
-                            negatives: str = "", status: str = "calibrated") -> Calibration:
+                            negatives: str = "", status: str = "calibrated", centroids: np.ndarray | None = None,
+                            centroid_weights: np.ndarray | None = None, prefilter: Prefilter | None = None) -> Calibration:
     """Quantiles of negative raw scores and the threshold meeting ``target_fpr`` for any category."""
     if not 0 < target_fpr < 1:
         raise ValueError(f"target_fpr must be in (0, 1), got {target_fpr}")
@@ -301,7 +472,55 @@ def calibration_from_scores(raw_negative: np.ndarray, scorer: SemanticScorer, *,
     return Calibration(
         scorer.encoder, scorer.encoder_version, scorer.fingerprint, threshold, target_fpr, measured, len(raw_negative),
         quantiles, negatives=negatives, created=datetime.now(timezone.utc).isoformat(timespec="seconds"), status=status,
+        centroids=centroids, centroid_weights=centroid_weights, prefilter=prefilter,
     )
+
+
+def calibrate_on_negatives(lexicon: Lexicon, encoder, negative_vectors: np.ndarray, groups: np.ndarray, *,
+                           c: float = DEFAULT_C, target_fpr: float = DEFAULT_TARGET_FPR, negatives: str = "",
+                           folds: int = 2, negative_texts: Sequence[str] | None = None,
+                           pass_share: float = DEFAULT_PASS_SHARE) -> Calibration:
+    """Calibration from a negative corpus (encoded on-topic sentences; ``groups``: article index of each).
+
+    The negatives teach the scorer what mainstream coverage looks like (their k-means centroids join
+    the counter-examples) *and* set the quantiles; to keep the two apart the quantiles come from
+    cross-fitting: the articles are split into ``folds`` parts, and each part is scored by a scorer
+    whose centroids come from the other parts. The stored centroids are those of all negatives.
+    With ``negative_texts`` (the sentences of ``negative_vectors``) the cascade's first stage
+    (:class:`Prefilter`) is fitted the same way: its threshold passes ``pass_share`` of the
+    out-of-fold negative decisions.
+    """
+    if len(negative_vectors) < 2 * folds:
+        raise LexiconError(f"only {len(negative_vectors)} on-topic negative sentences: too few to calibrate on")
+    texts, labels, sources = training_data(lexicon)
+    vectors = encoder.encode(texts)
+    fold_of = np.asarray(groups) % folds
+    raw = np.zeros((len(negative_vectors), len(lexicon.semantic_categories)))
+    first = np.zeros(len(negative_vectors))
+    claims = [t for t, y in zip(texts, labels) if y > 0]
+    counter = [t for t, y in zip(texts, labels) if y == 0]
+    neg_texts = list(negative_texts) if negative_texts is not None else None
+    for f in range(folds):
+        train, test = fold_of != f, fold_of == f
+        if not test.any():
+            continue
+        cents, weights = centroids_of(negative_vectors[train])
+        fold = fit_scorer(lexicon, encoder, vectors, labels, texts, sources, c=c, centroids=cents, centroid_weights=weights)
+        raw[test] = fold.raw_scores(negative_vectors[test])
+        if neg_texts is not None:
+            w, b = fit_prefilter(claims, counter + [t for t, k in zip(neg_texts, train) if k])
+            first[test] = Prefilter(w, b, 0.0, pass_share, 0.0).decision([t for t, k in zip(neg_texts, test) if k])
+    prefilter = None
+    if neg_texts is not None:
+        if not 0 < pass_share < 1:
+            raise ValueError(f"pass_share must be in (0, 1), got {pass_share}")
+        threshold = float(np.quantile(first, 1.0 - pass_share))
+        w, b = fit_prefilter(claims, counter + neg_texts)
+        prefilter = Prefilter(w, b, threshold, pass_share, float(np.mean(first > threshold)))
+    cents, weights = centroids_of(negative_vectors)
+    scorer = fit_scorer(lexicon, encoder, vectors, labels, texts, sources, c=c, centroids=cents, centroid_weights=weights)
+    return calibration_from_scores(raw, scorer, target_fpr=target_fpr, negatives=negatives, centroids=cents,
+                                   centroid_weights=weights, prefilter=prefilter)
 
 
 # --------------------------------------------------------------------------- calibration files
@@ -320,10 +539,17 @@ def _parse_calibration(record: dict, where: str) -> Calibration:
         for c, q in quantiles.items():
             if q.shape != QUANTILE_LEVELS.shape or np.any(np.diff(q) < 0):
                 raise ValueError(f"quantiles of {c!r} must be {len(QUANTILE_LEVELS)} non-decreasing numbers")
+        k = int(record.get("n_centroids", 0))
+        centroids = _unpack(record["centroids_float16_base64"], k) if k else None
+        weights = np.asarray(record["centroid_weights"], dtype=np.float64) if k else None
+        if k and len(weights) != k:
+            raise ValueError(f"{k} centroids but {len(weights)} centroid_weights")
         return Calibration(
             str(record["encoder"]), str(record["encoder_version"]), str(record["fingerprint"]), float(record["threshold"]),
             float(record["target_fpr"]), float(record["measured_fpr"]), int(record["n_negative_sentences"]), quantiles,
             negatives=str(record.get("negatives", "")), created=str(record.get("created", "")),
+            centroids=centroids, centroid_weights=weights,
+            prefilter=Prefilter.from_json(record["prefilter"]) if record.get("prefilter") else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise LexiconError(f"calibration file {where} is invalid: {exc}; re-run `quellenlage lexicon calibrate`") from exc
@@ -339,8 +565,9 @@ def read_calibrations(path: Path) -> list[Calibration]:
     return [_parse_calibration(r, f"{path} calibrations[{i}]") for i, r in enumerate(data["calibrations"], start=1)]
 
 
-def load_calibration(lexicon: Lexicon, scorer: SemanticScorer) -> Calibration | None:
-    """The stored calibration of ``scorer``'s encoder (status ``stale`` when its fingerprint differs)."""
+def load_calibration(lexicon: Lexicon, encoder_name: str, fingerprint: str) -> Calibration | None:
+    """The stored calibration for ``encoder_name`` (status ``stale`` when its fingerprint differs)."""
+    categories = lexicon.semantic_categories
     path = calibration_path(lexicon)
     if path is None or not path.exists():
         return None
@@ -349,17 +576,17 @@ def load_calibration(lexicon: Lexicon, scorer: SemanticScorer) -> Calibration | 
     except LexiconError as exc:
         log.error("%s", exc)
         return None
-    same_encoder = [r for r in records if r.encoder == scorer.encoder]
+    same_encoder = [r for r in records if r.encoder == encoder_name]
     for r in same_encoder:
-        if r.fingerprint == scorer.fingerprint and set(r.quantiles) == set(scorer.categories):
+        if r.fingerprint == fingerprint and set(r.quantiles) == set(categories):
             return r
-    usable = [r for r in same_encoder if set(r.quantiles) == set(scorer.categories)]
+    usable = [r for r in same_encoder if set(r.quantiles) == set(categories)]
     if usable:
         r = usable[-1]
         log.warning(
             "semantic calibration of lexicon %s (%s) was made for other examples, counter-examples or encoder version "
             "(fingerprint %s, now %s): applied as it is; re-run `quellenlage lexicon calibrate %s --negatives CORPUS`",
-            lexicon.name, path, r.fingerprint, scorer.fingerprint, lexicon.name,
+            lexicon.name, path, r.fingerprint, fingerprint, lexicon.name,
         )
         return Calibration(**{**r.__dict__, "status": "stale"})
     return None
@@ -444,6 +671,11 @@ def measure_semantic(doc: Doc, article_id: str, text: str, scorers: Sequence[Sem
     for scorer in scorers:
         sents = candidate_sentences(doc, scorer)
         spans = [_trimmed(text, s.start_char, s.end_char) for s in sents]
+        row[f"{scorer.lexicon}.semantic_sentences"] = len(spans)
+        prefilter = scorer.prefilter
+        if prefilter is not None and spans:  # cascade: only what the first stage passes is encoded
+            decisions = prefilter.decision([" ".join(text[a:b].split()) for a, b in spans])
+            spans = [span for span, d in zip(spans, decisions) if d > prefilter.threshold]
         plans.append((scorer, spans, len(texts)))
         texts.extend(" ".join(text[a:b].split()) for a, b in spans)
     unique = list(dict.fromkeys(texts))
@@ -452,7 +684,6 @@ def measure_semantic(doc: Doc, article_id: str, text: str, scorers: Sequence[Sem
     for scorer, spans, offset in plans:
         name = scorer.lexicon
         n = len(spans)
-        row[f"{name}.semantic_sentences"] = n
         counts = np.zeros(len(scorer.categories), dtype=int)
         best = np.zeros(len(scorer.categories))
         if n:

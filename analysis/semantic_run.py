@@ -20,7 +20,7 @@ from typing import Sequence
 from .aggregate import RatioMeasure
 from .encoder import describe_encoder, get_encoder, resolve_encoder_name, why_no_encoder
 from .lexicon import Lexicon
-from .semantic import SemanticScorer, compile_scorer, measure_semantic, semantic_columns
+from .semantic import MODES, SemanticScorer, compile_scorer, measure_semantic, semantic_columns
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +83,18 @@ class SemanticRunner:
 
 
 def prepare_semantic(
-    lexicons: Sequence[Lexicon], encoder: str | None, embedding_cache, *, jobs: int, serial: bool, progress: bool = False
+    lexicons: Sequence[Lexicon], encoder: str | None, embedding_cache, *, jobs: int, serial: bool, progress: bool = False,
+    mode: str = "auto",
 ) -> tuple[SemanticSettings | None, dict, object]:
     """(settings or None, ``run.json`` record, the parent's encoder for a serial run).
 
     ``encoder``: a name (see :func:`analysis.encoder.get_encoder`) or an encoder object with ``name``,
     ``version``, ``dim`` and ``encode`` (used as it is; it must be picklable for worker processes).
+    ``mode``: ``cascade`` (encode only the sentences the calibration's first stage passes), ``full``
+    (encode every candidate sentence) or ``auto`` (cascade where the calibration has a first stage).
     """
+    if mode not in ("auto",) + MODES:
+        raise ValueError(f"semantic mode {mode!r} is not allowed; allowed: auto, {', '.join(MODES)}")
     semantic_lexicons = [lex for lex in lexicons if lex.semantic_categories]
     given = None if encoder is None or isinstance(encoder, str) else encoder
     name = given.name if given is not None else resolve_encoder_name(encoder)
@@ -111,12 +116,17 @@ def prepare_semantic(
             print(f"semantic layer: {lex.name}: encoding {n} example and counter-example sentences with {parent.name} "
                   "(cached after the first run)", file=sys.stderr, flush=True)
         scorer = compile_scorer(lex, parent)
+        has_first_stage = scorer.calibration is not None and scorer.calibration.prefilter is not None
+        if mode == "cascade" and not has_first_stage:
+            log.warning("lexicon %s: its calibration has no first stage (re-run `quellenlage lexicon calibrate`); "
+                        "every candidate sentence is encoded (full mode)", lex.name)
+        scorer.mode = "cascade" if has_first_stage and mode in ("auto", "cascade") else "full"
         scorers.append(scorer)
     info.update(
         status="on",
         encoder=describe_encoder(parent),
         threads_per_worker=threads,
-        lexicons={s.lexicon: s.info() for s in scorers},
+        lexicons={s.lexicon: dict(s.info(), mode=s.mode) for s in scorers},
     )
     stale = [s.lexicon for s in scorers if s.calibration is not None and s.calibration.status != "calibrated"]
     if stale:
@@ -151,6 +161,7 @@ def calibrate_lexicon(
     label: str = "",
     out: str | Path | None = None,
     batch_size: int = 32,
+    pass_share: float = 0.2,
 ):
     """Calibrate ``lexicon``'s semantic scorer on the on-topic sentences of ``corpus`` (mainstream
     coverage, the negatives) and write the calibration file; returns (path, calibration).
@@ -162,7 +173,7 @@ def calibrate_lexicon(
 
     from .errors import EncoderError, LexiconError
     from .pipeline import build_pipeline
-    from .semantic import calibration_from_scores, calibration_path, candidate_sentences, write_calibration
+    from .semantic import calibrate_on_negatives, calibration_path, candidate_sentences, write_calibration
 
     if not lexicon.semantic_categories:
         raise LexiconError(f"lexicon {lexicon.name} has no category with example sentences: nothing to calibrate")
@@ -173,16 +184,16 @@ def calibrate_lexicon(
         if name == "none":
             raise EncoderError("calibration needs a sentence encoder; --encoder none (or no encoder installed) leaves nothing to calibrate")
         enc = get_encoder(name, threads=encoder_threads(1), cache_dir=resolve_embedding_cache(embedding_cache))
-    scorer = compile_scorer(lexicon, enc, calibration=None)
+    probe = compile_scorer(lexicon, enc, calibration=None)  # sentence selection only
     nlp = build_pipeline([lexicon], model)
-    texts: dict[str, None] = {}
+    texts: dict[str, int] = {}
     from tqdm import tqdm
 
     articles = list(corpus.articles)
-    for doc in tqdm(nlp.pipe((a.text for a in articles), batch_size=batch_size), total=len(articles), unit="art",
-                    desc="selecting sentences", file=sys.stderr, disable=None):
-        for sent in candidate_sentences(doc, scorer):
-            texts.setdefault(" ".join(sent.text.split()), None)
+    for i, doc in enumerate(tqdm(nlp.pipe((a.text for a in articles), batch_size=batch_size), total=len(articles), unit="art",
+                                 desc="selecting sentences", file=sys.stderr, disable=None)):
+        for sent in candidate_sentences(doc, probe):
+            texts.setdefault(" ".join(sent.text.split()), i)
     sentences = list(texts)
     if not sentences:
         raise LexiconError(f"no sentence of the negatives is on the topic of lexicon {lexicon.name} (no [context] term): nothing to calibrate on")
@@ -192,8 +203,9 @@ def calibrate_lexicon(
         for i in range(0, len(sentences), step):
             vectors.append(enc.encode(sentences[i : i + step]))
             bar.update(len(sentences[i : i + step]))
-    raw = scorer.raw_scores(np.vstack(vectors))
-    calibration = calibration_from_scores(raw, scorer, target_fpr=target_fpr, negatives=label)
+    calibration = calibrate_on_negatives(lexicon, enc, np.vstack(vectors), np.fromiter(texts.values(), dtype=int),
+                                         negative_texts=sentences, pass_share=pass_share,
+                                         target_fpr=target_fpr, negatives=label)
     path = Path(out) if out is not None else calibration_path(lexicon)
     if path is None:
         raise LexiconError(f"lexicon {lexicon.name} has no file; give --out for the calibration file")

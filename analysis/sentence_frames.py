@@ -529,15 +529,26 @@ class MemoEncoder:
 
     Cross-validation fits a dozen models on overlapping sentences; the memo makes every sentence
     cost one encoding (or one cache read) per process. :meth:`prefetch` encodes in chunks of
-    :data:`ENCODE_CHUNK` and logs progress.
+    :data:`ENCODE_CHUNK` and logs progress. Other attributes (``n_encoded``, ``n_cached`` of a
+    :class:`~analysis.encoder.CachedEncoder`) are the wrapped encoder's.
     """
 
     def __init__(self, encoder):
-        self.encoder = encoder.encoder if isinstance(encoder, MemoEncoder) else encoder
+        self.encoder = encoder
         self.name = encoder.name
         self.version = encoder.version
         self.dim = int(encoder.dim)
-        self._memo: dict[str, np.ndarray] = dict(encoder._memo) if isinstance(encoder, MemoEncoder) else {}
+        self._memo: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def wrap(cls, encoder):
+        """``encoder`` itself when it is a :class:`MemoEncoder` (its memo is shared), else a new one."""
+        return encoder if isinstance(encoder, cls) or encoder is None else cls(encoder)
+
+    def __getattr__(self, name: str):
+        if name in ("encoder", "_memo"):  # not set yet (copy, unpickling)
+            raise AttributeError(name)
+        return getattr(self.encoder, name)
 
     def prefetch(self, sentences: Sequence[str], *, chunk: int = ENCODE_CHUNK) -> None:
         todo = list(dict.fromkeys(s for s in sentences if s not in self._memo))
@@ -794,7 +805,7 @@ def evaluate(
         raise FrameModelError(f"a class has only {smallest} example(s); cross-validation needs at least 2 per class")
 
     if encoder is not None:
-        encoder = MemoEncoder(encoder)
+        encoder = MemoEncoder.wrap(encoder)
         encoder.prefetch(texts)
 
     def make_model(n_train: int):
@@ -843,7 +854,7 @@ def train_model(data: TrainingSet, *, seed: int = 0, C: float = 4.0, encoder=Non
     """Fit :func:`build_model` on all sentences of ``data`` (``encoder``: the embedding block; the
     fitted model keeps it attached, so it can predict at once)."""
     if encoder is not None:
-        encoder = MemoEncoder(encoder)
+        encoder = MemoEncoder.wrap(encoder)
         encoder.prefetch(data.texts)
     model = build_model(min_df=default_min_df(len(data.labels)), C=C, seed=seed, encoder=encoder,
                         embedding_weight=embedding_weight)

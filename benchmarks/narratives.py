@@ -71,7 +71,7 @@ def write_corpus(rows: list[dict], path: Path, *, outlet_key: str, default_outle
 def run_analyze(corpus: Path, out: Path, args, encoder: str) -> float:
     cmd = [sys.executable, "-m", "analysis", "analyze", str(corpus), "--out", str(out), "--no-report", "--no-reuse",
            "--no-keyness", "--no-texts", "--bootstrap", "10", "--progress", "never", "--encoder", encoder,
-           "--embedding-cache", args.embedding_cache, "--cache", "none"]
+           "--embedding-cache", args.embedding_cache, "--cache", "none", "--semantic-mode", args.semantic_mode]
     if args.jobs:
         cmd += ["--jobs", str(args.jobs)]
     for lex in args.lexicons or []:
@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--negatives-split", choices=["all", "odd", "even"], default="odd")
     ap.add_argument("--encoder", default="auto")
     ap.add_argument("--embedding-cache", default="auto")
+    ap.add_argument("--semantic-mode", choices=["auto", "cascade", "full"], default="auto")
     ap.add_argument("--lexicons", action="append", type=Path)
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--work", type=Path, default=None, help="folder for the runs' outputs (default: a temporary folder)")
@@ -169,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
         "negatives_split": args.negatives_split,
         "encoder": run_info.get("semantic", {}).get("encoder"),
         "calibration": (run_info.get("semantic", {}).get("lexicons", {}).get("narratives", {}) or {}).get("calibration"),
+        "mode": (run_info.get("semantic", {}).get("lexicons", {}).get("narratives", {}) or {}).get("mode"),
         "sentences_scored": {"positives": json.loads((work / "out-pos" / "run.json").read_text())["semantic"].get("sentences_scored"),
                              "negatives": run_info.get("semantic", {}).get("sentences_scored")},
+        "sentences_encoded": {"positives": json.loads((work / "out-pos" / "run.json").read_text())["semantic"].get("sentences_encoded"),
+                              "negatives": run_info.get("semantic", {}).get("sentences_encoded")},
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
     }
     if args.lexical_run:

