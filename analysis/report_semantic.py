@@ -105,7 +105,7 @@ def semantic_pages(ctx: "PageContext", *, outlets: pd.DataFrame, evidence: "Evid
     if info.get("status") != "on":
         if info.get("reason") == "no lexicon has example sentences" or not info:
             return []
-        return [Spacer(1, 6), Paragraph(escape_markup(f"Narratives, semantic layer: {info.get('reason', 'not run')}."), ctx.styles["finding"])]
+        return [Spacer(1, 6), Paragraph(escape_markup(f"Narratives: {info.get('reason', 'semantic layer not run')}."), ctx.styles["finding"])]
     story: list = []
     for lexicon, scorer in lexicons.items():
         categories = list(scorer.get("categories", []))

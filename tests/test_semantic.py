@@ -447,3 +447,18 @@ def test_toml_export_keeps_examples_and_counter_examples(lexicon, tmp_path):
     assert back == lexicon
     assert [e.text for e in back.categories["coup"].examples] == COUP
     assert [e.source for e in back.counter_examples] == [e.source for e in lexicon.counter_examples]
+
+
+def test_report_says_in_one_line_why_the_semantic_layer_did_not_run():
+    from reportlab.platypus import Paragraph
+
+    from analysis.report import PageContext
+    from analysis.report_semantic import semantic_pages
+
+    ctx = PageContext.create(lambda fig, name: None, ["a"], small_sample={"a": True}, n_articles={"a": 1})
+    off = {"semantic": {"status": "off", "reason": "semantic layer off: --encoder none"}}
+    paragraphs = [f for f in semantic_pages(ctx, outlets=pd.DataFrame(), evidence=None, run_info=off) if isinstance(f, Paragraph)]
+    assert [p.getPlainText() for p in paragraphs] == ["Narratives: semantic layer off: --encoder none."]
+    # no lexicon with examples: nothing to say
+    assert semantic_pages(ctx, outlets=pd.DataFrame(), evidence=None,
+                          run_info={"semantic": {"status": "off", "reason": "no lexicon has example sentences"}}) == []
