@@ -120,6 +120,8 @@ def analyze_doc(
         voice = result.mask.voice
         for e in evidence:
             e["voice"] = voice(e["start_char"], e["end_char"])
+        if semantic is not None:
+            row.update(semantic.own_voice_counts(semantic_evidence))
         for e in result.evidence:
             d = e.as_dict()
             # A split cue ("drohte … an") is one span from its first to its last word; the
@@ -611,10 +613,10 @@ def _stream(
     release_free_memory()
 
     columns = ARTICLE_BASE_COLUMNS + lexicon_columns(lexicon_list)
-    if semantic_settings is not None:
-        columns += semantic_settings.columns()
-    columns += [c for c in indicator_columns() if c not in columns]
     first_keys = next((list(chunk.columns) for chunk in chunks if len(chunk)), [])
+    if semantic_settings is not None:  # own-voice counts only where the sourcing stage gave voices
+        columns += semantic_settings.columns(own=any(k.endswith(".semantic.own") for k in first_keys))
+    columns += [c for c in indicator_columns() if c not in columns]
     columns += [k for k in first_keys if k not in columns]
     articles_df = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
     articles_df = articles_df.reindex(columns=columns + [c for c in articles_df.columns if c not in columns])
@@ -635,7 +637,7 @@ def _stream(
     outlet_order = sorted(articles_df["outlet"].unique())
     t1 = time.perf_counter()
     measures = framing_measures(lexicon_list) + sourcing_measures(lexicon_list, articles_df.columns)
-    measures += semantic_measures(semantic_settings)
+    measures += semantic_measures(semantic_settings, articles_df.columns)
     outlets_df = aggregate_outlets(articles_df, measures, bootstrap, outlet_order=outlet_order)
     profile = outlet_profile(articles_df, profile_measures(), bootstrap, outlet_order=outlet_order)
     if not profile.empty:

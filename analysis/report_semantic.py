@@ -137,7 +137,7 @@ def semantic_pages(ctx: "PageContext", *, outlets: pd.DataFrame, evidence: "Evid
                 r = lines.iloc[0]
                 cell = ctx.styles["cell"]
                 rows.append([Paragraph(escape_markup(cat.replace("pro_kremlin_", "")), cell),
-                             Paragraph(escape_markup(outlet), cell), f"{r['score']:.3f}",
+                             Paragraph(escape_markup(outlet), cell), f"{r['score']:.3f}", str(r.get("voice") or "–"),
                              Paragraph(escape_markup(f"{r['article_id']}: {plots._shorten(str(r['text']), 200)}"), cell),
                              Paragraph(escape_markup(plots._shorten(str(r["nearest_example"]), 110)), cell)])
                 shown += 1
@@ -145,8 +145,8 @@ def semantic_pages(ctx: "PageContext", *, outlets: pd.DataFrame, evidence: "Evid
             story.append(Spacer(1, 6))
             story.append(Paragraph("Example flagged sentences (first per outlet; every flag with its exact span is in evidence.jsonl, "
                                    "method = semantic)", ctx.styles["h2"]))
-            widths = [ctx.portrait_w * f for f in (0.15, 0.1, 0.07, 0.43, 0.25)]
-            story.append(_table([["category", "outlet", "score", "sentence (article: text)", "nearest example"]] + rows, widths,
+            widths = [ctx.portrait_w * f for f in (0.14, 0.1, 0.07, 0.07, 0.39, 0.23)]
+            story.append(_table([["category", "outlet", "score", "voice", "sentence (article: text)", "nearest example"]] + rows, widths,
                                 font=ctx.regular, bold=ctx.bold))
         else:
             story.append(Paragraph("No sentence was flagged.", ctx.styles["finding"]))

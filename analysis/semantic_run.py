@@ -51,8 +51,10 @@ class SemanticSettings:
     cache_dir: str | None
     threads: int
 
-    def columns(self) -> list[str]:
-        return semantic_columns(self.scorers)
+    def columns(self, *, own: bool = True) -> list[str]:
+        """The semantic columns of ``articles.csv`` in order (``own``: with the own-voice counts)."""
+        own_columns = [f"{s.lexicon}.{c}.semantic.own" for s in self.scorers for c in s.categories] if own else []
+        return semantic_columns(self.scorers) + own_columns
 
     def runner(self, encoder=None) -> "SemanticRunner":
         if encoder is None:
@@ -80,6 +82,15 @@ class SemanticRunner:
         row, evidence, n = measure_semantic(doc, article_id, text, self.scorers, self.encoder)
         self.n_sentences += n
         return row, evidence
+
+    def own_voice_counts(self, evidence: Sequence[dict]) -> dict:
+        """``L.C.semantic.own``: flags whose sentence is mostly outside quotation marks and speaker turns
+        (needs the evidence's ``voice``, set by the sourcing stage)."""
+        row = {f"{s.lexicon}.{c}.semantic.own": 0 for s in self.scorers for c in s.categories}
+        for e in evidence:
+            if e.get("voice") == "own":
+                row[f"{e['lexicon']}.{e['category']}.semantic.own"] += 1
+        return row
 
 
 def prepare_semantic(
@@ -138,8 +149,10 @@ def prepare_semantic(
     return settings, info, parent if serial else None
 
 
-def semantic_measures(settings: SemanticSettings | None) -> list[RatioMeasure]:
-    """Per outlet: the share of scored (on-topic) sentences flagged, per lexicon and category."""
+def semantic_measures(settings: SemanticSettings | None, columns=()) -> list[RatioMeasure]:
+    """Per outlet: the share of scored (on-topic) sentences flagged, per lexicon and category, and the
+    share flagged in the outlet's own voice (when the sourcing stage ran: ``L.C.semantic.own`` in ``columns``)."""
+    columns = set(columns)
     if settings is None:
         return []
     out = []
@@ -147,6 +160,9 @@ def semantic_measures(settings: SemanticSettings | None) -> list[RatioMeasure]:
         den = (f"{scorer.lexicon}.semantic_sentences",)
         for cat in scorer.categories:
             out.append(RatioMeasure(f"{scorer.lexicon}.{cat}.semantic.share", f"{scorer.lexicon}.{cat}.semantic", None, den))
+        for cat in scorer.categories:
+            if f"{scorer.lexicon}.{cat}.semantic.own" in columns:
+                out.append(RatioMeasure(f"{scorer.lexicon}.{cat}.semantic.own.share", f"{scorer.lexicon}.{cat}.semantic.own", None, den))
     return out
 
 

@@ -462,3 +462,25 @@ def test_report_says_in_one_line_why_the_semantic_layer_did_not_run():
     # no lexicon with examples: nothing to say
     assert semantic_pages(ctx, outlets=pd.DataFrame(), evidence=None,
                           run_info={"semantic": {"status": "off", "reason": "no lexicon has example sentences"}}) == []
+
+
+def test_own_voice_flags_are_counted_apart_from_quoted_ones(lexicon):
+    lexicons = load_lexicons([ROOT / "lexicons"]).lexicons + [lexicon]
+    quoted = "Der Kreml-Sprecher sagte: „Der Umsturz in Kiew wurde von Washington geplant und bezahlt.“"
+    own = "Der Umsturz in Kiew wurde von Washington geplant und bezahlt."
+    corpus = Corpus("voice", [art("q", "x", quoted), art("o", "x", own)], [])
+    result = analyze(corpus, lexicons=lexicons, model="blank", encoder=HashEncoder(), embedding_cache="none",
+                     reuse=None, keyness=None)
+    arts = result.articles.set_index("article_id")
+    sem = result.evidence[(result.evidence["method"] == "semantic") & (result.evidence["lexicon"] == "claims")]
+    for aid in ("q", "o"):
+        lines = sem[sem["article_id"] == aid]
+        assert arts.loc[aid, "claims.coup.semantic.own"] == int(((lines["category"] == "coup") & (lines["voice"] == "own")).sum())
+    assert set(sem.loc[sem["article_id"] == "q", "voice"]) <= {"quoted"}
+    assert arts.loc["q", "claims.coup.semantic"] == 1 and arts.loc["q", "claims.coup.semantic.own"] == 0
+    assert arts.loc["o", "claims.coup.semantic"] == 1 and arts.loc["o", "claims.coup.semantic.own"] == 1
+    measures = set(result.outlets["measure"])
+    assert {"claims.coup.semantic.share", "claims.coup.semantic.own.share"} <= measures
+    # without the sourcing lexicons there is no voice: no own-voice columns
+    bare = analyze(corpus, lexicons=[lexicon], model="blank", encoder=HashEncoder(), embedding_cache="none", reuse=None, keyness=None)
+    assert not [c for c in bare.articles.columns if c.endswith(".semantic.own")]
