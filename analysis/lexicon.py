@@ -69,8 +69,9 @@ WILDCARD = "*"
 #: Span label used internally for exclusion phrases; never appears in doc.spans.
 EXCLUDE_LABEL = "__exclude__"
 
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+# \Z, not $ ($ also matches before a trailing newline: "abc\n" passed as a name); [0-9], not \d (Unicode digits)
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")
+_VERSION_RE = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+\Z")
 LEXICON_KEYS = {"name", "version", "description", "poles", "default_match", "language", "sources"}
 CATEGORY_KEYS = {"description", "example", "examples"}
 ENTRY_KEYS = {"id", "category", "terms", "match", "exclude", "source", "note", "needs_context"}

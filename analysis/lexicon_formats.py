@@ -84,7 +84,7 @@ __all__ = [
     "slugify",
 ]
 
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*\Z")  # \Z: "$" also matches before a trailing newline
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"})
 _ALLOWED_WILDCARD = "allowed: '*' at the end of a word (prefix, e.g. 'Angst*') or '*' alone as a word (any one token)"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = ROOT / "examples" / "seeds"
+
+# Hypothesis profiles (tests/test_properties.py): "ci" (default, fast) and "long" (500 examples);
+# choose with HYPOTHESIS_PROFILE=long or `pytest --hypothesis-profile=long`.
+try:
+    from hypothesis import HealthCheck, settings as _hypothesis_settings
+except ImportError:  # the property tests skip themselves without hypothesis
+    pass
+else:
+    _hypothesis_settings.register_profile(
+        "ci", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    _hypothesis_settings.register_profile(
+        "long", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def load_benchmark(name: str):
