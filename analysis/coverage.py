@@ -91,7 +91,7 @@ def _semantic_rows(evidence: pd.DataFrame, lex: Lexicon, outlet_of: dict, n_exam
     if not lex.semantic_categories:
         return []
     flagged = (
-        evidence[(evidence["lexicon"] == lex.name) & (evidence.get("method", pd.Series(index=evidence.index, dtype=object)) == "semantic")]
+        evidence[(evidence["lexicon"] == lex.name) & (evidence["method"] == "semantic")]
         if len(evidence) and "method" in evidence.columns
         else evidence.iloc[0:0]
     )

@@ -66,7 +66,8 @@ import numpy as np
 from spacy.tokens import Doc
 
 from .errors import LexiconError
-from .lexicon import Lexicon
+from .framing import _word_flags, context_window
+from .lexicon import Lexicon, _sentence_index
 from .matcher import context_key
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,6 @@ QUANTILE_LEVELS = np.linspace(0.0, 1.0, 1001)
 DEFAULT_TARGET_FPR = 0.05
 CALIBRATION_SUFFIX = ".semantic.json"
 SCORER_VERSION = 1
-#: Characters of context on each side of a flagged sentence in its evidence line.
-CONTEXT_CHARS = 60
 
 
 # --------------------------------------------------------------------------- scorer
@@ -621,32 +620,39 @@ def write_calibration(path: Path, lexicon: str, calibration: Calibration) -> Non
 # --------------------------------------------------------------------------- per article
 
 
-def _word_counts(doc: Doc, sents) -> list[int]:
-    return [sum(1 for t in s if not (t.is_punct or t.is_space)) for s in sents]
+@dataclass(frozen=True)
+class Selection:
+    """Which sentences of a lexicon are scored: what :func:`candidate_sentences` reads (a
+    :class:`SemanticScorer` has the same attributes)."""
+
+    lexicon: str
+    has_context: bool
+    context_window: int | None
+
+    @classmethod
+    def of(cls, lexicon: Lexicon) -> "Selection":
+        return cls(lexicon.name, lexicon.context is not None, lexicon.context.window if lexicon.context else None)
 
 
-def candidate_sentences(doc: Doc, scorer: SemanticScorer) -> list:
-    """The sentences of ``doc`` that the scorer scores (see the module docstring)."""
+def candidate_sentences(doc: Doc, selection: "Selection | SemanticScorer") -> list:
+    """The sentences of ``doc`` that are scored (see the module docstring)."""
     if not len(doc):
         return []
     sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-    if scorer.has_context:
-        starts = doc.user_data.get(context_key(scorer.lexicon))
+    if selection.has_context:
+        starts = doc.user_data.get(context_key(selection.lexicon))
         if not starts:
             return []
-        if scorer.context_window is None:
+        if selection.context_window is None:
             keep = set(range(len(sents)))
         else:
-            sent_starts = [s.start for s in sents]
-            import bisect
-
-            near = {bisect.bisect_right(sent_starts, t) - 1 for t in starts}
-            w = scorer.context_window
-            keep = {i for c in near for i in range(c - w, c + w + 1) if 0 <= i < len(sents)}
+            sent_of = _sentence_index(doc)
+            w = selection.context_window
+            keep = {i for c in {sent_of(t) for t in starts} for i in range(c - w, c + w + 1) if 0 <= i < len(sents)}
     else:
         keep = set(range(len(sents)))
-    words = _word_counts(doc, sents)
-    return [s for i, s in enumerate(sents) if i in keep and words[i] >= MIN_WORDS]
+    words_before = np.concatenate([[0], np.cumsum(_word_flags(doc))])
+    return [s for i, s in enumerate(sents) if i in keep and words_before[s.end] - words_before[s.start] >= MIN_WORDS]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -678,12 +684,14 @@ def measure_semantic(doc: Doc, article_id: str, text: str, scorers: Sequence[Sem
         sents = candidate_sentences(doc, scorer)
         spans = [_trimmed(text, s.start_char, s.end_char) for s in sents]
         row[f"{scorer.lexicon}.semantic_sentences"] = len(spans)
+        sentences = [" ".join(text[a:b].split()) for a, b in spans]
         prefilter = scorer.prefilter
         if prefilter is not None and spans:  # cascade: only what the first stage passes is encoded
-            decisions = prefilter.decision([" ".join(text[a:b].split()) for a, b in spans])
-            spans = [span for span, d in zip(spans, decisions) if d > prefilter.threshold]
+            passed = prefilter.decision(sentences) > prefilter.threshold
+            spans = [span for span, ok in zip(spans, passed) if ok]
+            sentences = [t for t, ok in zip(sentences, passed) if ok]
         plans.append((scorer, spans, len(texts)))
-        texts.extend(" ".join(text[a:b].split()) for a, b in spans)
+        texts.extend(sentences)
     unique = list(dict.fromkeys(texts))
     vectors = encoder.encode(unique) if unique else np.zeros((0, 1), dtype=np.float32)
     index = {t: i for i, t in enumerate(unique)}
@@ -704,8 +712,7 @@ def measure_semantic(doc: Doc, article_id: str, text: str, scorers: Sequence[Sem
                     continue
                 counts[j] += 1
                 ex, sim = scorer.nearest(vecs[k], j)
-                left = " ".join(text[max(0, a - CONTEXT_CHARS) : a].split())
-                right = " ".join(text[b : b + CONTEXT_CHARS].split())
+                left, right = context_window(text, a, b)
                 evidence.append({
                     "article_id": article_id,
                     "lexicon": name,

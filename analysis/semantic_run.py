@@ -189,7 +189,7 @@ def calibrate_lexicon(
 
     from .errors import EncoderError, LexiconError
     from .pipeline import build_pipeline
-    from .semantic import calibrate_on_negatives, calibration_path, candidate_sentences, write_calibration
+    from .semantic import Selection, calibrate_on_negatives, calibration_path, candidate_sentences, write_calibration
 
     if not lexicon.semantic_categories:
         raise LexiconError(f"lexicon {lexicon.name} has no category with example sentences: nothing to calibrate")
@@ -200,7 +200,7 @@ def calibrate_lexicon(
         if name == "none":
             raise EncoderError("calibration needs a sentence encoder; --encoder none (or no encoder installed) leaves nothing to calibrate")
         enc = get_encoder(name, threads=encoder_threads(1), cache_dir=resolve_embedding_cache(embedding_cache))
-    probe = compile_scorer(lexicon, enc, calibration=None)  # sentence selection only
+    selection = Selection.of(lexicon)
     nlp = build_pipeline([lexicon], model)
     texts: dict[str, int] = {}
     from tqdm import tqdm
@@ -208,7 +208,7 @@ def calibrate_lexicon(
     articles = list(corpus.articles)
     for i, doc in enumerate(tqdm(nlp.pipe((a.text for a in articles), batch_size=batch_size), total=len(articles), unit="art",
                                  desc="selecting sentences", file=sys.stderr, disable=None)):
-        for sent in candidate_sentences(doc, probe):
+        for sent in candidate_sentences(doc, selection):
             texts.setdefault(" ".join(sent.text.split()), i)
     sentences = list(texts)
     if not sentences:
