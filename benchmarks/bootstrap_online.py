@@ -3,7 +3,7 @@
     python benchmarks/bootstrap_online.py --articles OUT/articles.parquet [--resamples 2000] [--sizes 200,30]
 
 Why: the parent of a run keeps one row per article until the end, because the percentile
-bootstrap of :mod:`analysis.aggregate` resamples whole outlets' article tables. Every framing
+bootstrap of :mod:`analysis.stats.aggregate` resamples whole outlets' article tables. Every framing
 measure is a ratio of column sums, so the resampled sums could instead be accumulated while the
 articles stream past — each article weighted by a Poisson(1) draw per resample (Hanley &
 MacGibbon 2006; Chamandy et al. 2012) — in memory of resamples × columns per outlet, whatever the
@@ -31,10 +31,10 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analysis.aggregate import (  # noqa: E402
+from analysis.stats.aggregate import (  # noqa: E402
     _as_ratio, bootstrap_ratio_cis, compile_ratio_measures, framing_measures, outlet_seed, ratio_statistic,
 )
-from analysis.pipeline import _resolve_lexicons  # noqa: E402
+from analysis.running.pipeline import _resolve_lexicons  # noqa: E402
 
 
 def poisson_cis(table: np.ndarray, compiled, *, rng, n_resamples: int, batch: int = 256) -> list[tuple[float, float]]:

@@ -22,7 +22,7 @@ from pathlib import Path
 import spacy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import analysis.nlp as qnlp  # noqa: E402  (registers quellenlage_lemmatizer)
+import analysis.processing.nlp as qnlp  # noqa: E402  (registers quellenlage_lemmatizer)
 
 EXPECTED = {
     "Angriffskrieges": "Angriffskrieg",

@@ -8,7 +8,7 @@ Steps (all reproducible from the command line):
 2. Analyse the subset with the library API (:func:`analysis.read_corpus`, :func:`analysis.analyze`) and
    the given lexicon folder; the tables are written with :func:`analysis.write_outputs` (no report).
 3. Print per-outlet two-pole indices and category rates per 1,000 tokens with the bootstrap CIs of
-   ``outlets.csv`` (percentile intervals over articles, :mod:`analysis.aggregate`), the 20 most frequent
+   ``outlets.csv`` (percentile intervals over articles, :mod:`analysis.stats.aggregate`), the 20 most frequent
    matched forms per category, and write a reproducible random sample of ``--sample`` evidence lines per
    category (``--seed``) to ``precision_sample.csv`` for reading: fill in the column ``correct`` (1/0)
    and re-run with ``--score FILE`` to print n, correct and precision per category.

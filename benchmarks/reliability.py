@@ -8,11 +8,11 @@ Input: FANG-COVID JSON Lines (gzip allowed) with the fields ``url, date, source,
 
     {"ours": {"macro_f1", "accuracy", "per_outlet"}, "baseline": {…}, "n_train", "n_test"}
 
-* ``ours``: :func:`analysis.classify.build_model` — masked TF-IDF word 1–2-grams (sublinear tf,
+* ``ours``: :func:`analysis.models.classify.build_model` — masked TF-IDF word 1–2-grams (sublinear tf,
   min_df 3, max_df 0.5) plus the 65 length-normalised lexicon/indicator values of ``quellenlage
   analyze`` (block weight 0.5), class-weighted logistic regression, trained with outlet-balanced
   weights (every outlet weighs the same within its class).
-* ``baseline``: :func:`analysis.classify.build_baseline` — the same masking, TF-IDF word 1–2-grams
+* ``baseline``: :func:`analysis.models.classify.build_baseline` — the same masking, TF-IDF word 1–2-grams
   with scikit-learn's defaults and ``LogisticRegression(class_weight="balanced")``.
 * Both decide by the most probable class (p ≥ 0.5); no threshold is tuned.
 * With ``--test``: both are trained on ``--train`` and scored on ``--test``, whose outlets must differ.
@@ -44,8 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis import FieldMap, read_corpus  # noqa: E402
-from analysis.lexicon import load_lexicons  # noqa: E402
-from analysis.classify import (  # noqa: E402
+from analysis.lexicons.model import load_lexicons  # noqa: E402
+from analysis.models.classify import (  # noqa: E402
     _fit,
     _scores,
     article_table,

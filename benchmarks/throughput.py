@@ -88,10 +88,10 @@ import spacy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import analysis as ql  # noqa: E402
-from analysis.engine import batched  # noqa: E402
-from analysis.keyness import KeynessSettings  # noqa: E402
-from analysis.reuse import ReuseSettings  # noqa: E402
-from analysis.pipeline import default_jobs, run_analysis  # noqa: E402
+from analysis.running.engine import batched  # noqa: E402
+from analysis.measures.keyness import KeynessSettings  # noqa: E402
+from analysis.measures.reuse import ReuseSettings  # noqa: E402
+from analysis.running.pipeline import default_jobs, run_analysis  # noqa: E402
 
 
 class _TotalRss:

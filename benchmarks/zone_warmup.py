@@ -2,7 +2,7 @@
 
     python benchmarks/zone_warmup.py --corpus ../shared/data/fang-covid/train-outlets.jsonl.gz [--warm 500] [--n 1500]
 
-One analyser (:class:`analysis.pipeline.ArticleBatchAnalyzer`, shipped lexicons, fallback pipeline)
+One analyser (:class:`analysis.running.pipeline.ArticleBatchAnalyzer`, shipped lexicons, fallback pipeline)
 first analyses ``--warm`` articles, either outside any spaCy memory zone (``kept``: their words stay
 in the vocabulary and tokenizer cache, as the analyser does by default) or inside one that is then
 closed (``freed``: as if every zone started from nothing); then the next ``--n`` articles in a new
@@ -29,8 +29,8 @@ def _measure(corpus: str, mode: str, warm: int, n: int) -> dict:
 
     sys.path.insert(0, str(ROOT))
     import analysis as ql
-    from analysis.engine import batched
-    from analysis.pipeline import ArticleBatchAnalyzer, _resolve_lexicons
+    from analysis.running.engine import batched
+    from analysis.running.pipeline import ArticleBatchAnalyzer, _resolve_lexicons
 
     fields = ql.FieldMap(text="article", outlet="source", title="header")
     stream = (a for a in ql.iter_corpus(corpus, fields=fields) if isinstance(a, ql.Article))

@@ -41,7 +41,7 @@ def load_benchmark(name: str):
 
 @pytest.fixture(scope="session")
 def shipped_lexicons():
-    from analysis.lexicon import load_lexicons
+    from analysis.lexicons.model import load_lexicons
 
     loaded = load_lexicons([ROOT / "lexicons"])
     assert not loaded.refused, loaded.refused
@@ -51,7 +51,7 @@ def shipped_lexicons():
 @pytest.fixture(scope="session")
 def nlp(shipped_lexicons):
     """The fallback pipeline with the shipped lexicons (no trained model needed)."""
-    from analysis.pipeline import build_pipeline
+    from analysis.running.pipeline import build_pipeline
 
     return build_pipeline(shipped_lexicons, "blank")
 

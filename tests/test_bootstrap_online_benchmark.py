@@ -1,5 +1,5 @@
 """The online-bootstrap benchmark: Poisson-weighted running sums give intervals like the multinomial
-article bootstrap of analysis.aggregate, and the script prints its JSON line on a real run's table."""
+article bootstrap of analysis.stats.aggregate, and the script prints its JSON line on a real run's table."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.aggregate import BootstrapSettings, bootstrap_ratio_cis
-from analysis.pipeline import run_analysis
+from analysis.stats.aggregate import BootstrapSettings, bootstrap_ratio_cis
+from analysis.running.pipeline import run_analysis
 
 from .conftest import SEEDS, load_benchmark
 

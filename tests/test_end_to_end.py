@@ -11,7 +11,7 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis.cli import main
+from analysis.cli.main import main
 
 from .conftest import ROOT, SEEDS
 
@@ -123,7 +123,7 @@ def _strict_json(text: str):
 
 
 def test_json_safe_turns_non_finite_floats_into_null():
-    from analysis.evidence import json_safe
+    from analysis.stats.evidence import json_safe
 
     value = {"a": math.nan, "b": [1.5, math.inf, {"c": -math.inf}], "d": (2, "x"), "e": None}
     assert json_safe(value) == {"a": None, "b": [1.5, None, {"c": None}], "d": [2, "x"], "e": None}

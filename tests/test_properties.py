@@ -28,8 +28,8 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from analysis import reuse  # noqa: E402
-from analysis.aggregate import (  # noqa: E402
+from analysis.measures import reuse
+from analysis.stats.aggregate import (  # noqa: E402
     BootstrapSettings,
     MeanMeasure,
     RatioMeasure,
@@ -40,11 +40,11 @@ from analysis.aggregate import (  # noqa: E402
     ratio,
     ratio_statistic,
 )
-from analysis.corpus import REJECTED, Article, CorpusIssue, iter_corpus, read_corpus  # noqa: E402
+from analysis.reading.corpus import REJECTED, Article, CorpusIssue, iter_corpus, read_corpus  # noqa: E402
 from analysis.errors import LexiconError  # noqa: E402
-from analysis.framing import pole_index, rate_per_1000  # noqa: E402
-from analysis.lexicon import add_lexicon_rulers, load_lexicon, parse_lexicon, term_self_check  # noqa: E402
-from analysis.lexicon_formats import toml_text  # noqa: E402
+from analysis.measures.framing import pole_index, rate_per_1000  # noqa: E402
+from analysis.lexicons.model import add_lexicon_rulers, load_lexicon, parse_lexicon, term_self_check  # noqa: E402
+from analysis.lexicons.formats import toml_text  # noqa: E402
 
 # ============================================================================================ helpers
 
@@ -559,7 +559,7 @@ MATCH_LEX = "prop_match"
 
 @functools.cache
 def _nlp():
-    from analysis.nlp import blank_german
+    from analysis.processing.nlp import blank_german
 
     return blank_german()
 

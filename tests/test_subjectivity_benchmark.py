@@ -64,8 +64,8 @@ def tsv_files(tmp_path):
 @pytest.fixture(scope="module")
 def small(bench):
     """Inputs and labels of the 20 example sentences (the cue features need the pipeline once)."""
-    from analysis.lexicon import load_lexicons
-    from analysis.pipeline import build_pipeline
+    from analysis.lexicons.model import load_lexicons
+    from analysis.running.pipeline import build_pipeline
 
     lexicons = load_lexicons([ROOT / "lexicons" / f"{n}.toml" for n in bench.CUE_LEXICONS]).lexicons
     nlp = build_pipeline(lexicons, "blank")
@@ -225,8 +225,8 @@ def test_unread_half_is_the_recorded_split_of_train_de_only(bench):
 
 
 def test_sentence_features_name_cues_lexicon_categories_and_objectivity_markers(bench, small):
-    from analysis.lexicon import load_lexicons
-    from analysis.pipeline import build_pipeline
+    from analysis.lexicons.model import load_lexicons
+    from analysis.running.pipeline import build_pipeline
 
     lexicons = load_lexicons([ROOT / "lexicons" / f"{n}.toml" for n in bench.CUE_LEXICONS]).lexicons
     nlp = build_pipeline(lexicons, "blank")
@@ -262,15 +262,15 @@ def test_untrained_lexicon_score_ranks_real_checkthat_sentences(bench):
         pytest.skip(f"{path} not found: CheckThat! data is not part of the repository")
     from sklearn.metrics import roc_auc_score
 
-    from analysis.lexicon import load_lexicons
-    from analysis.pipeline import build_pipeline
+    from analysis.lexicons.model import load_lexicons
+    from analysis.running.pipeline import build_pipeline
 
     lexicons = load_lexicons([ROOT / "lexicons" / f"{n}.toml" for n in bench.CUE_LEXICONS]).lexicons
     nlp = build_pipeline(lexicons, "blank")
     sentences, labels = bench.read_tsv(path)
     _, _, score, _ = bench.cue_features(nlp, lexicons, sentences)
     unread = bench.unread_half(path, len(labels))
-    # regression guards just below the values measured with the shared quote definition (analysis.quotes):
+    # regression guards just below the values measured with the shared quote definition (analysis.processing.quotes):
     # 0.6935 on all 800 sentences, 0.6547 on the unread half (below the issue's 0.70)
     assert roc_auc_score(labels, score) >= 0.69
     assert roc_auc_score(labels[unread], score[unread]) >= 0.65
