@@ -1,4 +1,4 @@
-"""SpkAtt-2023 (task 2, German Wikinews) benchmark of analysis/sourcing.py.
+"""SpkAtt-2023 (task 2, German Wikinews) benchmark of analysis/measures/sourcing.py.
 
     python benchmarks/spkatt.py predict INPUT_DIR OUTPUT_DIR [--model blank]
     python benchmarks/spkatt.py score GOLD_DIR PRED_DIR [--json]

@@ -25,7 +25,7 @@ articles.csv/evidence.jsonl of those articles):
 
 * The lexicon span_rulers cost 5.1 s, almost all in spaCy's token ``Matcher`` (4 of 8 rulers had a
   dozen lower/orth/prefix/wildcard patterns; their phrase matchers took 0.1 s). Replaced by
-  ``analysis/matcher.py`` (PhraseMatchers on NORM/LOWER/ORTH, anchored matching for the rest,
+  ``analysis/processing/matcher.py`` (PhraseMatchers on NORM/LOWER/ORTH, anchored matching for the rest,
   prefix regexes cached per word type): 0.2 s for the same lexicons.
 * The measures walked every Doc about 20 times through Token objects (``Token.__cinit__`` was the
   top entry). Token arrays (``doc.to_array``) and per-word-type caches in readability, token and
@@ -38,7 +38,7 @@ articles.csv/evidence.jsonl of those articles):
   outside the profiler before optimising them.
 * Session 3 (per-stage CPU on 1,000 FANG-COVID articles, 570,291 words; outputs byte-identical to
   the previous code on those articles): one prefix scan per document shared by all lexicon
-  components (``analysis/matcher.py``; lexicon stage 2.7–4.3 s → 1.3–1.5 s); indicators on one
+  components (``analysis/processing/matcher.py``; lexicon stage 2.7–4.3 s → 1.3–1.5 s); indicators on one
   token table per document with O(n) MATTR and a cheaper syllable counter on cache misses
   (3.7–4.7 s → 1.75–2.1 s); sourcing rules on per-document arrays (about −18%); lexicon terms
   analysed in one ``nlp.pipe`` pass when a worker builds its pipeline (build 3.5 s → 2.3 s CPU,

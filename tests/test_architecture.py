@@ -34,7 +34,18 @@ ALLOWED = {
 
 #: files allowed above MAX_LINES, each with the reason
 MAX_LINES = 800
-LONG_FILES: dict[str, str] = {}
+LONG_FILES: dict[str, str] = {
+    # Not split yet; issue #20 stays open until each is cut by concern (see the closing note of session 9).
+    "analysis/measures/sourcing.py": "to split: clause/noun-phrase analysis, attribution rules, actors, measures",
+    "analysis/models/sentence_frames.py": "to split: training data, model, prediction and measures",
+    "analysis/models/classify.py": "to split: features, training/evaluation, model files",
+    "analysis/reading/corpus.py": "to split: one reader per format",
+    "analysis/running/pipeline.py": "to split: per-article step, corpus run, output writing",
+    "analysis/measures/indicators.py": "to split: epistemic markers and subjectivity",
+    "analysis/report/document.py": "to split: title page, framing pages, evidence appendix",
+    "analysis/report/plots.py": "to split: framing figures and term-choice figures",
+    "analysis/cli/main.py": "argparse definitions and handlers of every command; to split per command group",
+}
 
 
 def module_name(path: Path) -> str:

@@ -13,11 +13,9 @@ import sys
 from pathlib import Path
 
 from analysis._version import __version__
-from analysis.stats.aggregate import BootstrapSettings
 from analysis.reading.corpus import FieldMap, read_corpus
 from analysis.errors import QuellenlageError
-from analysis.lexicons.model import MATCH_MODES, add_lexicon_rulers, default_lexicon_dir, load_lexicon, ruler_name, term_self_check
-from analysis.processing.nlp import load_base_pipeline
+from analysis.lexicons.schema import MATCH_MODES
 
 log = logging.getLogger("analysis")
 
@@ -162,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_option(c)
     c.set_defaults(func=cmd_lexicon_suggest)
 
-    # ---- article classifier (analysis/classify.py) ----
+    # ---- article classifier (analysis/models/classify.py) ----
     p = sub.add_parser("train", help="train an article classifier with outlet-disjoint cross-validation", description="Train a classifier (masked TF-IDF n-grams + lexicon/indicator values, logistic regression) to predict a corpus field, evaluate it on outlets it never saw (leave one outlet out or GroupKFold by outlet) and save model.skops, metrics.json and model_card.md. With outlet-level labels the model learns outlet style, not truth: read the model card.")
     _add_corpus_options(p)
     p.add_argument("--label-field", required=True, metavar="F", help="corpus field with the class (a JSONL/CSV field or manifest column kept as metadata, or outlet/date/title/url)")
@@ -229,6 +227,8 @@ def _print_issue_list(issues, limit: int = 10) -> None:
 
 
 def cmd_analyze(args) -> int:
+    from analysis.stats.aggregate import BootstrapSettings
+
     from analysis.reading.corpus import corpus_name
     from analysis.errors import NothingToAnalyseError
     from analysis.lexicons.model import load_lexicons
@@ -306,6 +306,9 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_lexicon_check(args) -> int:
+    from analysis.lexicons.model import add_lexicon_rulers, default_lexicon_dir, load_lexicon, ruler_name, term_self_check
+    from analysis.processing.nlp import load_base_pipeline
+
     from analysis.lexicons.model import LexiconError
 
     paths: list[Path] = []
@@ -349,6 +352,8 @@ def cmd_lexicon_check(args) -> int:
 
 
 def cmd_lexicon_coverage(args) -> int:
+    from analysis.stats.aggregate import BootstrapSettings
+
     from analysis.explore.coverage import entry_coverage
     from analysis.lexicons.model import load_lexicons
     from analysis.running.pipeline import analyze
@@ -450,6 +455,8 @@ def cmd_lexicon_export(args) -> int:
 
 
 def cmd_lexicon_suggest(args) -> int:
+    from analysis.lexicons.model import load_lexicon
+
     from analysis.lexicons.model import load_lexicons
     from analysis.explore.suggest import SuggestSettings, suggest_terms, write_draft
 
@@ -479,6 +486,8 @@ def cmd_lexicon_suggest(args) -> int:
 
 
 def cmd_kwic(args) -> int:
+    from analysis.processing.nlp import load_base_pipeline
+
     from analysis.explore.kwic import kwic
 
     corpus = _read(args)
@@ -495,6 +504,8 @@ def cmd_kwic(args) -> int:
 
 
 def _kwic_semantic(args, corpus) -> int:
+    from analysis.stats.aggregate import BootstrapSettings
+
     from analysis.lexicons.model import load_lexicons
     from analysis.running.pipeline import analyze
 
@@ -523,9 +534,9 @@ def _kwic_semantic(args, corpus) -> int:
     return 0
 
 
-# ---- frames: sentence-level frame classifier (analysis/sentence_frames.py) -------------------
+# ---- frames: sentence-level frame classifier (analysis/models/sentence_frames.py) -------------------
 def _add_frames_commands(sub) -> None:
-    from analysis.models.sentence_frames import DEFAULT_EMBEDDING_WEIGHT, DEFAULT_FOLDS, DEFAULT_MIN_EXAMPLES, DEFAULT_NONE_RATIO, DEFAULT_THRESHOLD
+    from analysis.models.defaults import DEFAULT_EMBEDDING_WEIGHT, DEFAULT_FOLDS, DEFAULT_MIN_EXAMPLES, DEFAULT_NONE_RATIO, DEFAULT_THRESHOLD
 
     p = sub.add_parser("frames", help="sentence-level frame classifier (model predictions, reported apart from lexicon counts)",
                        description="Train a sentence frame classifier and flag sentences that carry a frame without any lexicon term.")
@@ -643,6 +654,8 @@ def cmd_frames_train(args) -> int:
 
 
 def cmd_frames_predict(args) -> int:
+    from analysis.stats.aggregate import BootstrapSettings
+
     from analysis.models import sentence_frames as sf
     from analysis.running.pipeline import build_pipeline
 
@@ -745,6 +758,8 @@ def _positive_int(value: str, option: str) -> int:
 
 
 def cmd_predict(args) -> int:
+    from analysis.stats.aggregate import BootstrapSettings
+
     from analysis.models.classify import add_predictions, load_model
     from analysis.lexicons.model import load_lexicons
     from analysis.running.pipeline import analyze, write_outputs

@@ -59,12 +59,12 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from analysis.errors import LexiconError
+from analysis.lexicons.schema import MATCH_MODES
 from analysis.processing.matcher import CompiledPattern, LexiconMatcher, TokenPredicate
 from analysis.reading.textfile import read_utf8_text
 
 log = logging.getLogger(__name__)
 
-MATCH_MODES = ("orth", "lower", "lemma", "prefix")
 WILDCARD = "*"
 #: Span label used internally for exclusion phrases; never appears in doc.spans.
 EXCLUDE_LABEL = "__exclude__"

@@ -6,7 +6,7 @@ first four for German, as pure functions of a processed spaCy ``Doc`` (tokens, l
 sentences and the lexicon spans in ``doc.spans``; no part-of-speech tags are needed, so the
 fallback pipeline suffices). Each function returns a flat row of documented, dotted column names
 and the :class:`~analysis.measures.framing.Evidence` behind its counts. Sourcing is measured elsewhere
-(``analysis/sourcing.py``). Readability is :mod:`analysis.measures.readability`.
+(``analysis/measures/sourcing.py``). Readability is :mod:`analysis.measures.readability`.
 
 Sentences are spaCy sentences split at line breaks (:func:`analysis.measures.readability.sentence_spans`);
 ``n_tokens`` is :func:`analysis.measures.framing.count_tokens` (words and numbers). Rates are per 1,000

@@ -607,7 +607,7 @@ def write_calibration(path: Path, lexicon: str, calibration: Calibration) -> Non
             records = []
     data = {
         "lexicon": lexicon,
-        "about": "Semantic-layer calibration of the lexicon (analysis/semantic.py): per encoder, the quantiles of the "
+        "about": "Semantic-layer calibration of the lexicon (analysis/measures/semantic.py): per encoder, the quantiles of the "
                  "raw category scores of on-topic sentences of a mainstream negative corpus, and the flag threshold. "
                  "Written by `quellenlage lexicon calibrate`.",
         "calibrations": [r.as_json() for r in records] + [calibration.as_json()],

@@ -93,6 +93,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.columns import FLAG_MEASURE, LEXICON_MEASURE
+from analysis.models.defaults import (  # noqa: F401 (part of this module's API)
+    DEFAULT_EMBEDDING_WEIGHT, DEFAULT_FOLDS, DEFAULT_MIN_EXAMPLES, DEFAULT_NONE_RATIO, DEFAULT_THRESHOLD,
+)
 from analysis.stats.evidence import json_safe
 from analysis.errors import QuellenlageError
 from analysis.reading.textfile import read_utf8_text
@@ -103,17 +106,10 @@ log = logging.getLogger(__name__)
 NONE_LABEL = "none"
 #: Allowed frame labels (as lexicon category names).
 LABEL_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-#: Classes with fewer examples than this are refused.
-DEFAULT_MIN_EXAMPLES = 10
-#: ``none`` sentences sampled per labelled sentence (weak labels).
-DEFAULT_NONE_RATIO = 3.0
 #: Length bins (quantiles of the labelled sentences' word counts) within which ``none`` is sampled.
 LENGTH_BINS = 10
-#: A frame prediction counts as a flag from this probability on.
-DEFAULT_THRESHOLD = 0.5
 #: What a masked lexicon span is replaced by (see the module docstring for why not a token).
 MASK = " "
-DEFAULT_FOLDS = 5
 #: Up to this many outlets, outlet-disjoint evaluation leaves one outlet out at a time.
 MAX_LEAVE_ONE_OUT = 12
 #: Features listed per class in the model card.
@@ -134,8 +130,6 @@ TRUSTED_TYPES = [
 
 #: Name of the embedding block in the model's FeatureUnion (absent without an encoder).
 EMBEDDING_STEP = "embedding"
-#: Weight of the (centred, unit-length) sentence embedding next to the two unit-length TF-IDF blocks.
-DEFAULT_EMBEDDING_WEIGHT = 1.0
 #: Sentences per call to the encoder while training (each chunk lands in the embedding cache at once,
 #: so an interrupted run keeps what it encoded).
 ENCODE_CHUNK = 256

@@ -745,7 +745,7 @@ def write_report(
             path, size = save(fig, figure_filename("trend", name))
             story.append(_image(path, size, portrait_w, portrait_h * 0.6))
 
-    # ---- 4c. sourcing and reliability pages (analysis/report_reliability.py) ----------------
+    # ---- 4c. sourcing and reliability pages (analysis/report/pages/reliability.py) ----------------
     from analysis.report.pages.reliability import reliability_pages
 
     story += reliability_pages(
@@ -753,18 +753,18 @@ def write_report(
         poles={lex["name"]: tuple(lex["poles"]) for lex in two_pole},
     )
 
-    # ---- 4d. keyness (analysis/report_keyness.py) --------------------------------------------
+    # ---- 4d. keyness (analysis/report/pages/keyness.py) --------------------------------------------
     if keyness is not None:
         from analysis.report.pages.keyness import keyness_pages
 
         story += keyness_pages(page_ctx, keyness=keyness)
 
-    # ---- 4d'. semantic layer (analysis/report_semantic.py; a line when it did not run) ----------
+    # ---- 4d'. semantic layer (analysis/report/pages/semantic.py; a line when it did not run) ----------
     from analysis.report.pages.semantic import semantic_pages
 
     story += semantic_pages(page_ctx, outlets=outlets, evidence=evidence, run_info=run_info)
 
-    # ---- 4e. trained classifiers (analysis/report_classify.py; only with classify.* columns) ----
+    # ---- 4e. trained classifiers (analysis/report/pages/classify.py; only with classify.* columns) ----
     from analysis.report.pages.classify import classification_pages
 
     story += classification_pages(page_ctx, articles=articles, run_info=run_info)

@@ -1,4 +1,4 @@
-"""Article classifier (analysis/classify.py): masking, indicator selection, outlet-disjoint CV,
+"""Article classifier (analysis/models/classify.py): masking, indicator selection, outlet-disjoint CV,
 scikit-learn's estimator contract, skops persistence with the trust check, train/predict from the CLI
 and the report page. Corpora are tiny synthetic German texts built here."""
 

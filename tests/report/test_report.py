@@ -1,4 +1,4 @@
-"""Tests of the report layer (analysis/report.py, analysis/plots.py) on synthetic analysis tables.
+"""Tests of the report layer (analysis/report/document.py, analysis/report/plots.py) on synthetic analysis tables.
 
 The inputs are built here, shaped exactly like the analysis output (articles, outlets, evidence,
 lexicons, run_info), with real German phrasing in the evidence.  Figures and the PDF are checked as

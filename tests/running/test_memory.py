@@ -1,4 +1,4 @@
-"""Returning freed heap memory to the system between the phases of a run (analysis/memory.py)."""
+"""Returning freed heap memory to the system between the phases of a run (analysis/running/memory.py)."""
 
 from __future__ import annotations
 
