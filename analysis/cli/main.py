@@ -227,14 +227,13 @@ def _print_issue_list(issues, limit: int = 10) -> None:
 
 
 def cmd_analyze(args) -> int:
-    from analysis.stats.aggregate import BootstrapSettings
-
-    from analysis.reading.corpus import corpus_name
     from analysis.errors import NothingToAnalyseError
     from analysis.lexicons.model import load_lexicons
     from analysis.measures.keyness import KeynessSettings
-    from analysis.running.pipeline import default_jobs, run_analysis
     from analysis.measures.reuse import ReuseSettings
+    from analysis.reading.corpus import corpus_name
+    from analysis.running.pipeline import default_jobs, run_analysis
+    from analysis.stats.aggregate import BootstrapSettings
 
     lexicons = load_lexicons(args.lexicons)
     for path, reason in lexicons.refused:
@@ -306,10 +305,9 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_lexicon_check(args) -> int:
+    from analysis.errors import LexiconError
     from analysis.lexicons.model import add_lexicon_rulers, default_lexicon_dir, load_lexicon, ruler_name, term_self_check
     from analysis.processing.nlp import load_base_pipeline
-
-    from analysis.lexicons.model import LexiconError
 
     paths: list[Path] = []
     for p in args.paths or [default_lexicon_dir()]:
@@ -352,11 +350,10 @@ def cmd_lexicon_check(args) -> int:
 
 
 def cmd_lexicon_coverage(args) -> int:
-    from analysis.stats.aggregate import BootstrapSettings
-
     from analysis.explore.coverage import entry_coverage
     from analysis.lexicons.model import load_lexicons
     from analysis.running.pipeline import analyze
+    from analysis.stats.aggregate import BootstrapSettings
 
     corpus = _read(args)
     _print_issues(corpus)
@@ -455,10 +452,8 @@ def cmd_lexicon_export(args) -> int:
 
 
 def cmd_lexicon_suggest(args) -> int:
-    from analysis.lexicons.model import load_lexicon
-
-    from analysis.lexicons.model import load_lexicons
-    from analysis.explore.suggest import SuggestSettings, suggest_terms, write_draft
+    from analysis.explore.suggest import suggest_terms, SuggestSettings, write_draft
+    from analysis.lexicons.model import load_lexicon, load_lexicons
 
     name = args.suggest_lexicon
     path = Path(name)
@@ -486,9 +481,8 @@ def cmd_lexicon_suggest(args) -> int:
 
 
 def cmd_kwic(args) -> int:
-    from analysis.processing.nlp import load_base_pipeline
-
     from analysis.explore.kwic import kwic
+    from analysis.processing.nlp import load_base_pipeline
 
     corpus = _read(args)
     _print_issues(corpus)
@@ -504,10 +498,9 @@ def cmd_kwic(args) -> int:
 
 
 def _kwic_semantic(args, corpus) -> int:
-    from analysis.stats.aggregate import BootstrapSettings
-
     from analysis.lexicons.model import load_lexicons
     from analysis.running.pipeline import analyze
+    from analysis.stats.aggregate import BootstrapSettings
 
     target = args.pattern[len("semantic:"):]
     name, _, category = target.partition(".")
@@ -654,10 +647,9 @@ def cmd_frames_train(args) -> int:
 
 
 def cmd_frames_predict(args) -> int:
-    from analysis.stats.aggregate import BootstrapSettings
-
     from analysis.models import sentence_frames as sf
     from analysis.running.pipeline import build_pipeline
+    from analysis.stats.aggregate import BootstrapSettings
 
     if args.frame_model.resolve() == args.out.resolve():
         raise QuellenlageError("--out must differ from the model folder")
@@ -758,11 +750,10 @@ def _positive_int(value: str, option: str) -> int:
 
 
 def cmd_predict(args) -> int:
-    from analysis.stats.aggregate import BootstrapSettings
-
-    from analysis.models.classify import add_predictions, load_model
     from analysis.lexicons.model import load_lexicons
+    from analysis.models.classify import add_predictions, load_model
     from analysis.running.pipeline import analyze, write_outputs
+    from analysis.stats.aggregate import BootstrapSettings
 
     model = load_model(args.model_dir, trust=args.trust_model)
     corpus = _read(args)

@@ -26,7 +26,7 @@ from reportlab.platypus import Image, Paragraph, Table, TableStyle
 
 from analysis.report import plots
 
-logger = logging.getLogger("analysis.report.document")  # one logger for the whole report
+logger = logging.getLogger(__name__)
 
 MARGIN = 2 * cm
 PORTRAIT = A4
